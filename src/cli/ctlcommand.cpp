@@ -1,0 +1,445 @@
+#include "ctlcommand.h"
+
+#include "inventory/inventoryloader.h"
+#include "pg/pgconnection.h"
+#include "plan/planexecutor.h"
+#include "plan/planjournal.h"
+#include "plan/runbookwriter.h"
+#include "sandbox/sandbox.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace pgdeck {
+
+namespace {
+
+int g_signalFds[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] auto n = ::write(g_signalFds[1], &c, 1);
+}
+
+const char *const kHelp = R"(Usage: pgdeckctl <command> [options]
+
+Commands:
+  sandbox up        Build (or finish building) the local sandbox cluster: a primary and
+                    two streaming standbys on 127.0.0.1 with a light pgbench load.
+  sandbox status    Show the sandbox's nodes, roles and replication state.
+  sandbox down      Stop every sandbox server and remove its directory.
+  run PLAN.json     Run a plan file, journaling each step.
+  resume PLAN-ID    Continue an interrupted or failed plan where it stopped.
+  plans             List journaled plans and their state.
+  show PLAN         Print a plan (an id or a file) as text, a bash runbook (--format sh)
+                    or JSON (--format json).
+  inventory check FILE
+                    Validate an inventory file; errors name line and column.
+  ping              Connect to every node of an inventory and report role and version.
+
+Connection passwords come from ~/.pgpass, PGPASSFILE or PG* variables, as for psql.
+Plan journals and the audit log live in $XDG_STATE_HOME/pgdeck (~/.local/state/pgdeck).
+)";
+
+} // namespace
+
+SignalWatcher::SignalWatcher(QObject *parent)
+    : QObject(parent)
+{
+    if (g_signalFds[0] < 0 && ::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalFds[0], QSocketNotifier::Read, this);
+    connect(notifier, &QSocketNotifier::activated, this, [this] {
+        char c;
+        [[maybe_unused]] auto n = ::read(g_signalFds[0], &c, 1);
+        Q_EMIT interrupted();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+CtlCommand::CtlCommand(QObject *parent)
+    : QObject(parent)
+    , m_out(stdout)
+    , m_err(stderr)
+{
+    m_parser.setApplicationDescription(QStringLiteral("pgdeck command line: sandbox, plans, inventory."));
+    m_parser.addHelpOption();
+    m_parser.addVersionOption();
+    m_parser.addOptions({
+        {QStringLiteral("dir"), QStringLiteral("Sandbox directory."), QStringLiteral("path")},
+        {QStringLiteral("port"), QStringLiteral("Sandbox base port (default 54320)."), QStringLiteral("port")},
+        {QStringLiteral("standbys"), QStringLiteral("Number of sandbox standbys (default 2)."), QStringLiteral("n")},
+        {QStringLiteral("cascade"), QStringLiteral("Second standby streams from the first.")},
+        {QStringLiteral("no-load"), QStringLiteral("Do not start the pgbench load.")},
+        {QStringLiteral("dry-run"), QStringLiteral("Print the plan instead of running it.")},
+        {QStringLiteral("format"), QStringLiteral("Plan output: text, sh or json."), QStringLiteral("format"),
+         QStringLiteral("text")},
+        {{QStringLiteral("i"), QStringLiteral("inventory")}, QStringLiteral("Inventory file."), QStringLiteral("file")},
+        {QStringLiteral("cluster"), QStringLiteral("Only this cluster of the inventory."), QStringLiteral("name")},
+    });
+    m_parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See below."));
+}
+
+int CtlCommand::usage(const QString &message)
+{
+    m_err << "pgdeckctl: " << message << "\nTry 'pgdeckctl --help'.\n";
+    m_err.flush();
+    return 2;
+}
+
+int CtlCommand::run(const QStringList &arguments)
+{
+    if (!m_parser.parse(arguments))
+        return usage(m_parser.errorText());
+    if (m_parser.isSet(QStringLiteral("version"))) {
+        m_out << "pgdeckctl " << PGDECK_VERSION << "\n";
+        return 0;
+    }
+    if (m_parser.isSet(QStringLiteral("help"))) {
+        m_out << m_parser.helpText() << "\n" << kHelp;
+        return 0;
+    }
+    const QStringList args = m_parser.positionalArguments();
+    if (args.isEmpty()) {
+        m_out << kHelp;
+        return 2;
+    }
+    const QString cmd = args.first();
+    if (cmd == QLatin1String("sandbox"))
+        return sandbox(args.mid(1));
+    if (cmd == QLatin1String("run") && args.size() == 2)
+        return runPlanFile(args[1]);
+    if (cmd == QLatin1String("resume") && args.size() == 2)
+        return resume(args[1]);
+    if (cmd == QLatin1String("plans"))
+        return listPlans();
+    if (cmd == QLatin1String("show") && args.size() == 2)
+        return show(args[1]);
+    if (cmd == QLatin1String("inventory") && args.size() == 3 && args[1] == QLatin1String("check"))
+        return checkInventory(args[2]);
+    if (cmd == QLatin1String("ping"))
+        return ping();
+    return usage(QStringLiteral("unknown command or wrong arguments: %1").arg(args.join(QLatin1Char(' '))));
+}
+
+int CtlCommand::printPlan(const Plan &plan)
+{
+    const QString format = m_parser.value(QStringLiteral("format"));
+    if (format == QLatin1String("sh"))
+        m_out << RunbookWriter::toShell(plan);
+    else if (format == QLatin1String("json"))
+        m_out << QJsonDocument(plan.toJson()).toJson(QJsonDocument::Indented);
+    else if (format == QLatin1String("text"))
+        m_out << RunbookWriter::toText(plan);
+    else
+        return usage(QStringLiteral("unknown format \"%1\" (text, sh or json)").arg(format));
+    return 0;
+}
+
+int CtlCommand::runPlan(const Plan &plan, const QString &resumeId)
+{
+    PlanExecutor executor;
+    SignalWatcher signals;
+    QEventLoop loop;
+    int exitCode = 1;
+    QElapsedTimer stepClock;
+    connect(&signals, &SignalWatcher::interrupted, &executor, [&] {
+        m_err << "\ninterrupted: cancelling the running step...\n";
+        m_err.flush();
+        executor.cancel();
+    });
+    connect(&executor, &PlanExecutor::stepStarted, this, [&](int i, int total, const QString &title) {
+        stepClock.start();
+        m_out << QStringLiteral("[%1/%2] %3 ... ").arg(i + 1).arg(total).arg(title);
+        m_out.flush();
+    });
+    connect(&executor, &PlanExecutor::stepFinished, this,
+            [&](int, PlanExecutor::StepOutcome outcome, const QString &message) {
+                m_out << PlanExecutor::outcomeName(outcome);
+                if (outcome == PlanExecutor::StepOutcome::Done)
+                    m_out << QStringLiteral(" (%1 s)").arg(stepClock.elapsed() / 1000.0, 0, 'f', 1);
+                m_out << "\n";
+                if (outcome == PlanExecutor::StepOutcome::Failed && !message.isEmpty())
+                    m_out << "      " << QString(message).replace(QLatin1Char('\n'), QStringLiteral("\n      "))
+                          << "\n";
+                m_out.flush();
+            });
+    connect(&executor, &PlanExecutor::finished, this, [&](bool ok, const QString &summary) {
+        (ok ? m_out : m_err) << summary << "\n";
+        m_out.flush();
+        m_err.flush();
+        exitCode = ok ? 0 : 1;
+        loop.quit();
+    });
+    QString error;
+    const bool started = resumeId.isEmpty() ? executor.start(plan, &error) : executor.resume(resumeId, &error);
+    if (!started) {
+        m_err << "pgdeckctl: " << error << "\n";
+        return 1;
+    }
+    m_out << QStringLiteral("plan %1: %2\n").arg(executor.plan().id(), executor.plan().title());
+    m_out.flush();
+    loop.exec();
+    return exitCode;
+}
+
+int CtlCommand::runPlanFile(const QString &path)
+{
+    Plan plan;
+    QString error;
+    if (!Plan::load(path, &plan, &error)) {
+        m_err << "pgdeckctl: " << error << "\n";
+        return 1;
+    }
+    if (m_parser.isSet(QStringLiteral("dry-run")))
+        return printPlan(plan);
+    return runPlan(plan);
+}
+
+int CtlCommand::resume(const QString &planId)
+{
+    return runPlan(Plan(), planId);
+}
+
+int CtlCommand::listPlans()
+{
+    const QStringList ids = PlanJournal::listIds();
+    if (ids.isEmpty()) {
+        m_out << "no plans journaled yet\n";
+        return 0;
+    }
+    for (const QString &id : ids) {
+        PlanJournal j;
+        QString error;
+        if (!PlanJournal::open(id, &j, &error)) {
+            m_out << id << "  (unreadable: " << error << ")\n";
+            continue;
+        }
+        const QDateTime last = j.entries().isEmpty() ? j.plan().created() : j.entries().last().time;
+        m_out << QStringLiteral("%1  %2  %3  %4\n")
+                     .arg(id, last.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                          PlanJournal::runStateName(j.runState()).leftJustified(22), j.plan().title());
+    }
+    return 0;
+}
+
+int CtlCommand::show(const QString &what)
+{
+    Plan plan;
+    QString error;
+    if (QFileInfo::exists(what)) {
+        if (!Plan::load(what, &plan, &error)) {
+            m_err << "pgdeckctl: " << error << "\n";
+            return 1;
+        }
+    } else {
+        PlanJournal j;
+        if (!PlanJournal::open(what, &j, &error)) {
+            m_err << "pgdeckctl: " << error << "\n";
+            return 1;
+        }
+        plan = j.plan();
+    }
+    return printPlan(plan);
+}
+
+int CtlCommand::checkInventory(const QString &path)
+{
+    Inventory inv;
+    QList<InventoryError> errors;
+    if (!InventoryLoader::load(path, &inv, &errors)) {
+        for (const InventoryError &e : errors)
+            m_err << e.toString() << "\n";
+        return 1;
+    }
+    int nodes = 0;
+    for (const ClusterSpec &c : inv.clusters)
+        nodes += c.nodes.size();
+    m_out << QStringLiteral("%1: ok, %2 clusters, %3 nodes\n").arg(path).arg(inv.clusters.size()).arg(nodes);
+    return 0;
+}
+
+int CtlCommand::ping()
+{
+    QString path = m_parser.value(QStringLiteral("inventory"));
+    if (path.isEmpty()) {
+        SandboxConfig c;
+        QString error;
+        if (!Sandbox::loadConfig(m_parser.value(QStringLiteral("dir")).isEmpty() ? Sandbox::defaultDir()
+                                                                                  : m_parser.value(QStringLiteral("dir")),
+                                 &c, &error))
+            return usage(QStringLiteral("no --inventory given and %1").arg(error));
+        path = c.inventoryPath();
+    }
+    Inventory inv;
+    QList<InventoryError> errors;
+    if (!InventoryLoader::load(path, &inv, &errors)) {
+        for (const InventoryError &e : errors)
+            m_err << e.toString() << "\n";
+        return 1;
+    }
+    int failures = 0;
+    for (const ClusterSpec &cluster : inv.clusters) {
+        if (m_parser.isSet(QStringLiteral("cluster")) && cluster.name != m_parser.value(QStringLiteral("cluster")))
+            continue;
+        m_out << "cluster " << cluster.name << "\n";
+        // All nodes connect at once; the slowest bounds the wait, not the sum.
+        QList<PgConnection *> conns;
+        QList<QList<PgResult>> results(cluster.nodes.size());
+        int pending = int(cluster.nodes.size());
+        QEventLoop loop;
+        for (int i = 0; i < cluster.nodes.size(); ++i) {
+            auto *c = new PgConnection(&loop);
+            c->setParams(ConnectionParams::fromNode(cluster.nodes[i]));
+            c->setDisplayName(cluster.nodes[i].name);
+            c->setConnectTimeout(5000);
+            c->open();
+            c->execBatch({{QStringLiteral("select current_setting('server_version')"), {}, {}},
+                          {QStringLiteral("select pg_is_in_recovery()"), {}, {}},
+                          {QStringLiteral("select count(*) from pg_stat_replication"), {}, {}}},
+                         &loop, [&, i](const QList<PgResult> &r) {
+                             results[i] = r;
+                             if (--pending == 0)
+                                 loop.quit();
+                         });
+            conns << c;
+        }
+        if (pending > 0)
+            loop.exec();
+        for (int i = 0; i < cluster.nodes.size(); ++i) {
+            const NodeSpec &n = cluster.nodes[i];
+            const QList<PgResult> &r = results[i];
+            if (r.isEmpty() || !r[0].ok()) {
+                ++failures;
+                m_out << QStringLiteral("  %1  DOWN  %2\n").arg(n.name.leftJustified(12),
+                                                               r.isEmpty() ? QStringLiteral("?") : r[0].errorMessage());
+                continue;
+            }
+            const bool standby = r[1].scalar().toBool();
+            m_out << QStringLiteral("  %1  up    PostgreSQL %2  %3  %4 standbys attached\n")
+                         .arg(n.name.leftJustified(12), r[0].text(0, 0).section(QLatin1Char(' '), 0, 0),
+                              standby ? QStringLiteral("standby") : QStringLiteral("primary"),
+                              r[2].text(0, 0));
+        }
+    }
+    return failures ? 1 : 0;
+}
+
+int CtlCommand::sandboxStatus(const QString &dir)
+{
+    SandboxConfig c;
+    QString error;
+    if (!Sandbox::loadConfig(dir, &c, &error)) {
+        m_err << "pgdeckctl: " << error << "\n";
+        return 1;
+    }
+    m_out << QStringLiteral("sandbox in %1, servers run as %2, PostgreSQL from %3\n").arg(c.dir, c.osUser, c.binDir);
+    int down = 0;
+    for (int i = 0; i < c.nodeCount(); ++i) {
+        PgConnection conn;
+        conn.setParams(Sandbox::nodeParams(c, i, QStringLiteral("postgres")));
+        conn.setDisplayName(c.nodeName(i));
+        conn.setConnectTimeout(3000);
+        const QList<PgResult> r = conn.execBatchSync(
+            {{QStringLiteral("select pg_is_in_recovery()"), {}, {}},
+             {QStringLiteral("select application_name, state, sync_state, "
+                             "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint "
+                             "from pg_stat_replication where not pg_is_in_recovery() or true"),
+              {}, {}},
+             {QStringLiteral("select status, sender_host || ':' || sender_port from pg_stat_wal_receiver"), {}, {}}},
+            10000);
+        if (!r[0].ok()) {
+            ++down;
+            m_out << QStringLiteral("  %1 port %2  DOWN  %3\n").arg(c.nodeName(i).leftJustified(9)).arg(c.port(i)).arg(r[0].errorMessage());
+            continue;
+        }
+        const bool standby = r[0].scalar().toBool();
+        m_out << QStringLiteral("  %1 port %2  up    %3").arg(c.nodeName(i).leftJustified(9)).arg(c.port(i))
+                     .arg(standby ? QStringLiteral("standby") : QStringLiteral("primary"));
+        if (standby && r[2].ok() && r[2].rowCount())
+            m_out << QStringLiteral(", receiver %1 from %2").arg(r[2].text(0, 0), r[2].text(0, 1));
+        m_out << "\n";
+        if (r[1].ok())
+            for (int row = 0; row < r[1].rowCount(); ++row)
+                m_out << QStringLiteral("      -> %1  %2 (%3)%4\n")
+                             .arg(r[1].text(row, 0), r[1].text(row, 1), r[1].text(row, 2),
+                                  standby ? QString() : QStringLiteral(", replay lag %1 bytes").arg(r[1].text(row, 3)));
+    }
+    m_out << "inventory: " << c.inventoryPath() << "\n";
+    return down ? 1 : 0;
+}
+
+int CtlCommand::sandbox(const QStringList &args)
+{
+    if (args.size() != 1)
+        return usage(QStringLiteral("sandbox needs one of: up, status, down"));
+    const QString dirOpt = m_parser.value(QStringLiteral("dir"));
+    const QString dir = QFileInfo(dirOpt.isEmpty() ? Sandbox::defaultDir() : dirOpt).absoluteFilePath();
+    const QString action = args[0];
+    if (action == QLatin1String("status"))
+        return sandboxStatus(dir);
+    if (action == QLatin1String("down")) {
+        SandboxConfig c;
+        QString error;
+        if (!Sandbox::loadConfig(dir, &c, &error)) {
+            m_out << "no sandbox in " << dir << ": nothing to do\n";
+            return 0;
+        }
+        const Plan plan = Sandbox::downPlan(c);
+        return m_parser.isSet(QStringLiteral("dry-run")) ? printPlan(plan) : runPlan(plan);
+    }
+    if (action != QLatin1String("up"))
+        return usage(QStringLiteral("unknown sandbox action \"%1\" (up, status or down)").arg(action));
+
+    SandboxConfig wanted;
+    wanted.dir = dir;
+    bool ok = true;
+    if (m_parser.isSet(QStringLiteral("port"))) {
+        wanted.basePort = m_parser.value(QStringLiteral("port")).toInt(&ok);
+        if (!ok || wanted.basePort < 1024 || wanted.basePort > 65500)
+            return usage(QStringLiteral("--port must be a number from 1024 to 65500"));
+    }
+    if (m_parser.isSet(QStringLiteral("standbys"))) {
+        wanted.standbys = m_parser.value(QStringLiteral("standbys")).toInt(&ok);
+        if (!ok)
+            return usage(QStringLiteral("--standbys must be a number"));
+    }
+    wanted.cascade = m_parser.isSet(QStringLiteral("cascade"));
+    wanted.load = !m_parser.isSet(QStringLiteral("no-load"));
+    SandboxConfig c;
+    QString error;
+    if (!Sandbox::resolveConfig(wanted, &c, &error)) {
+        m_err << "pgdeckctl: " << error << "\n";
+        return 1;
+    }
+    const Plan plan = Sandbox::upPlan(c);
+    if (m_parser.isSet(QStringLiteral("dry-run")))
+        return printPlan(plan);
+    const int rc = runPlan(plan);
+    if (rc == 0)
+        m_out << QStringLiteral("\nsandbox ready: primary on 127.0.0.1:%1, standbys on %2-%3\n"
+                                "  psql -h 127.0.0.1 -p %1 -U postgres app\n"
+                                "  inventory: %4\n")
+                     .arg(c.port(0))
+                     .arg(c.port(1))
+                     .arg(c.port(c.nodeCount() - 1))
+                     .arg(c.inventoryPath());
+    return rc;
+}
+
+} // namespace pgdeck

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace pgdeck::secrets {
+
+// Plans hold ${secret:NAME} placeholders, never the secret itself. At run time the
+// executor fills them from $PGDECK_SECRET_NAME; everything written down (journal, audit
+// log, runbook, messages) keeps the placeholder.
+QStringList placeholders(const QString &text);
+// Returns false and names the missing variable in *error when a secret is not set.
+bool fill(const QString &text, QString *out, QString *error);
+QString envName(const QString &secretName);
+
+// Masks password=..., PGPASSWORD=... and postgresql://user:pass@ in free text
+// (server messages, command output) before it is logged.
+QString mask(const QString &text);
+
+} // namespace pgdeck::secrets
