@@ -24,20 +24,13 @@ struct StringField {
 
 // Order matters only for suggestions and for the writer's mirror of this table.
 constexpr StringField kNodeStringFields[] = {
-    {"name", &NodeSpec::name},
-    {"host", &NodeSpec::host},
-    {"dbname", &NodeSpec::dbname},
-    {"user", &NodeSpec::user},
-    {"service", &NodeSpec::service},
-    {"role", &NodeSpec::role},
-    {"ssh", &NodeSpec::ssh},
-    {"patroni", &NodeSpec::patroni},
-    {"region", &NodeSpec::region},
-    {"upstream", &NodeSpec::upstream},
-    {"sslmode", &NodeSpec::sslmode},
-    {"sslrootcert", &NodeSpec::sslrootcert},
-    {"sslcert", &NodeSpec::sslcert},
-    {"sslkey", &NodeSpec::sslkey},
+    {"name", &NodeSpec::name},        {"host", &NodeSpec::host},
+    {"dbname", &NodeSpec::dbname},    {"user", &NodeSpec::user},
+    {"service", &NodeSpec::service},  {"role", &NodeSpec::role},
+    {"ssh", &NodeSpec::ssh},          {"patroni", &NodeSpec::patroni},
+    {"region", &NodeSpec::region},    {"upstream", &NodeSpec::upstream},
+    {"sslmode", &NodeSpec::sslmode},  {"sslrootcert", &NodeSpec::sslrootcert},
+    {"sslcert", &NodeSpec::sslcert},  {"sslkey", &NodeSpec::sslkey},
     {"data_dir", &NodeSpec::dataDir},
 };
 
@@ -48,12 +41,11 @@ const QStringList kMonitorKeys = {QStringLiteral("interval"), QStringLiteral("la
                                   QStringLiteral("lag_warn_seconds")};
 const QStringList kRoles = {QStringLiteral("primary"), QStringLiteral("standby"),
                             QStringLiteral("coordinator"), QStringLiteral("worker")};
-const QStringList kSslModes = {QStringLiteral("disable"), QStringLiteral("allow"),
-                               QStringLiteral("prefer"),  QStringLiteral("require"),
+const QStringList kSslModes = {QStringLiteral("disable"),   QStringLiteral("allow"),
+                               QStringLiteral("prefer"),    QStringLiteral("require"),
                                QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
 
-QStringList nodeKeys()
-{
+QStringList nodeKeys() {
     QStringList keys;
     for (const StringField &f : kNodeStringFields)
         keys << QString::fromLatin1(f.key);
@@ -62,8 +54,7 @@ QStringList nodeKeys()
 }
 
 // Names people bring from libpq, psql or other tools, mapped to ours.
-QString alias(const QString &normalized)
-{
+QString alias(const QString &normalized) {
     static const QHash<QString, QString> aliases = {
         {QStringLiteral("hostname"), QStringLiteral("host")},
         {QStringLiteral("hostaddr"), QStringLiteral("host")},
@@ -83,8 +74,7 @@ QString alias(const QString &normalized)
 }
 
 // Optimal string alignment distance: a swapped pair ("prot") counts as one edit.
-int editDistance(const QString &a, const QString &b)
-{
+int editDistance(const QString &a, const QString &b) {
     const qsizetype n = a.size();
     const qsizetype m = b.size();
     QList<QList<int>> d(n + 1, QList<int>(m + 1, 0));
@@ -104,8 +94,7 @@ int editDistance(const QString &a, const QString &b)
 }
 
 // The closest candidate, or an empty string when nothing is close enough to help.
-QString suggestion(const QString &word, const QStringList &candidates)
-{
+QString suggestion(const QString &word, const QStringList &candidates) {
     QString normalized = word.toLower();
     normalized.replace(QLatin1Char('-'), QLatin1Char('_'));
     const QString aliased = alias(QString(normalized).remove(QLatin1Char('_')));
@@ -124,33 +113,28 @@ QString suggestion(const QString &word, const QStringList &candidates)
     return best;
 }
 
-QString didYouMean(const QString &word, const QStringList &candidates)
-{
+QString didYouMean(const QString &word, const QStringList &candidates) {
     const QString s = suggestion(word, candidates);
     if (s.isEmpty() || s == word)
         return {};
     return QStringLiteral(" (did you mean \"%1\"?)").arg(s);
 }
 
-bool isPasswordKey(const QString &key)
-{
+bool isPasswordKey(const QString &key) {
     const QString k = key.toLower().remove(QLatin1Char('_')).remove(QLatin1Char('-'));
-    return k == QLatin1String("password") || k == QLatin1String("passwd")
-        || k == QLatin1String("pgpassword") || k == QLatin1String("sslpassword");
+    return k == QLatin1String("password") || k == QLatin1String("passwd") ||
+           k == QLatin1String("pgpassword") || k == QLatin1String("sslpassword");
 }
 
-QString quoted(const QString &s)
-{
+QString quoted(const QString &s) {
     return QLatin1Char('"') + s + QLatin1Char('"');
 }
 
-QString fromYaml(const std::string &s)
-{
+QString fromYaml(const std::string &s) {
     return QString::fromStdString(s);
 }
 
-QString shapeName(const YAML::Node &node)
-{
+QString shapeName(const YAML::Node &node) {
     switch (node.Type()) {
     case YAML::NodeType::Sequence:
         return QStringLiteral("a list");
@@ -166,8 +150,7 @@ QString shapeName(const YAML::Node &node)
     return QStringLiteral("undefined");
 }
 
-bool parseDouble(const QString &text, double *value)
-{
+bool parseDouble(const QString &text, double *value) {
     const std::string s = text.trimmed().toStdString();
     if (s.empty())
         return false;
@@ -187,10 +170,10 @@ struct Entry {
 
 // Walks the YAML tree once, turning it into an Inventory and collecting every
 // problem on the way instead of stopping at the first.
-class Validator
-{
+class Validator {
 public:
-    explicit Validator(const QString &file) : m_file(file) {}
+    explicit Validator(const QString &file)
+        : m_file(file) {}
 
     Inventory run(const YAML::Node &doc);
     QList<InventoryError> takeErrors();
@@ -211,11 +194,10 @@ private:
     QList<YAML::Mark> m_nameMarks;
     QList<YAML::Mark> m_upstreamMarks;
     YAML::Mark m_clusterNameMark; // of the cluster readCluster() read last
-    int m_scanBudget = 200000; // aliases can make a small file a huge tree
+    int m_scanBudget = 200000;    // aliases can make a small file a huge tree
 };
 
-void Validator::error(const YAML::Mark &mark, const QString &message)
-{
+void Validator::error(const YAML::Mark &mark, const QString &message) {
     InventoryError e;
     e.file = m_file;
     if (!mark.is_null()) {
@@ -226,8 +208,7 @@ void Validator::error(const YAML::Mark &mark, const QString &message)
     m_errors << e;
 }
 
-QList<InventoryError> Validator::takeErrors()
-{
+QList<InventoryError> Validator::takeErrors() {
     // Report in file order, whatever order the checks ran in.
     std::stable_sort(m_errors.begin(), m_errors.end(),
                      [](const InventoryError &a, const InventoryError &b) {
@@ -238,8 +219,7 @@ QList<InventoryError> Validator::takeErrors()
 
 // A password is refused wherever it appears, even under an unknown key, so a
 // secret never sits in a file that tends to be shared and committed.
-void Validator::scanForPasswords(const YAML::Node &node, int depth)
-{
+void Validator::scanForPasswords(const YAML::Node &node, int depth) {
     if (depth > 64 || --m_scanBudget < 0)
         return;
     if (node.IsMap()) {
@@ -260,15 +240,15 @@ void Validator::scanForPasswords(const YAML::Node &node, int depth)
 }
 
 QList<Entry> Validator::entries(const YAML::Node &map, const QStringList &known,
-                                const QString &where)
-{
+                                const QString &where) {
     QList<Entry> result;
     QHash<QString, int> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
         const YAML::Node &k = it->first;
         if (!k.IsScalar()) {
-            error(k.Mark(), QStringLiteral("keys must be plain words, not %1, in %2")
-                                .arg(shapeName(k), where));
+            error(
+                k.Mark(),
+                QStringLiteral("keys must be plain words, not %1, in %2").arg(shapeName(k), where));
             continue;
         }
         const QString key = fromYaml(k.Scalar());
@@ -291,8 +271,7 @@ QList<Entry> Validator::entries(const YAML::Node &map, const QStringList &known,
     return result;
 }
 
-bool Validator::readString(const Entry &e, const QString &where, QString *out)
-{
+bool Validator::readString(const Entry &e, const QString &where, QString *out) {
     if (e.value.IsNull()) {
         out->clear(); // "key:" with nothing after it means "not given"
         return true;
@@ -306,8 +285,7 @@ bool Validator::readString(const Entry &e, const QString &where, QString *out)
     return true;
 }
 
-Inventory Validator::run(const YAML::Node &doc)
-{
+Inventory Validator::run(const YAML::Node &doc) {
     Inventory inv;
     scanForPasswords(doc, 0);
     if (!doc.IsDefined() || doc.IsNull())
@@ -351,8 +329,7 @@ Inventory Validator::run(const YAML::Node &doc)
 
 // The value of a map's "name" key if it is a plain scalar, for labelling messages
 // about the map's other keys before they have been read.
-QString peekName(const YAML::Node &map)
-{
+QString peekName(const YAML::Node &map) {
     for (auto it = map.begin(); it != map.end(); ++it) {
         if (it->first.IsScalar() && it->first.Scalar() == "name" && it->second.IsScalar())
             return fromYaml(it->second.Scalar());
@@ -360,8 +337,7 @@ QString peekName(const YAML::Node &map)
     return {};
 }
 
-ClusterSpec Validator::readCluster(const YAML::Node &item, int index)
-{
+ClusterSpec Validator::readCluster(const YAML::Node &item, int index) {
     ClusterSpec cluster;
     m_clusterNameMark = item.Mark();
     if (!item.IsMap()) {
@@ -374,17 +350,18 @@ ClusterSpec Validator::readCluster(const YAML::Node &item, int index)
                                            : QStringLiteral("cluster %1").arg(quoted(peeked));
     YAML::Node nodes;
     YAML::Node monitor;
+    bool nameReadable = true; // a malformed name is reported as such, not also as missing
     for (const Entry &e : entries(item, kClusterKeys, label)) {
         if (e.key == QLatin1String("name")) {
-            readString(e, label, &cluster.name);
+            nameReadable = readString(e, label, &cluster.name);
             m_clusterNameMark = e.value.Mark();
-        }
-        else if (e.key == QLatin1String("nodes"))
+        } else if (e.key == QLatin1String("nodes")) {
             nodes = e.value;
-        else if (e.key == QLatin1String("monitor"))
+        } else if (e.key == QLatin1String("monitor")) {
             monitor = e.value;
+        }
     }
-    if (cluster.name.isEmpty())
+    if (cluster.name.isEmpty() && nameReadable)
         error(item.Mark(), QStringLiteral("%1 has no name").arg(label));
 
     m_nameMarks.clear();
@@ -411,8 +388,7 @@ ClusterSpec Validator::readCluster(const YAML::Node &item, int index)
     return cluster;
 }
 
-NodeSpec Validator::readNode(const YAML::Node &item, int index, const QString &clusterLabel)
-{
+NodeSpec Validator::readNode(const YAML::Node &item, int index, const QString &clusterLabel) {
     NodeSpec node;
     const YAML::Mark mark = item.Mark();
     if (!mark.is_null()) {
@@ -432,10 +408,14 @@ NodeSpec Validator::readNode(const YAML::Node &item, int index, const QString &c
                               ? QStringLiteral("node #%1 of %2").arg(index).arg(clusterLabel)
                               : QStringLiteral("node %1").arg(quoted(peeked));
     static const QStringList known = nodeKeys();
-    bool gaveAddress = false; // a bad host is reported as such, not also as missing
+    // A malformed name or host is reported as such, not also as missing.
+    bool gaveAddress = false;
+    bool nameReadable = true;
     for (const Entry &e : entries(item, known, label)) {
         if (e.key == QLatin1String("host") || e.key == QLatin1String("service"))
             gaveAddress = gaveAddress || !e.value.IsScalar() || !e.value.Scalar().empty();
+        if (e.key == QLatin1String("name"))
+            nameReadable = e.value.IsNull() || e.value.IsScalar();
         if (e.key == QLatin1String("port")) {
             if (e.value.IsNull())
                 continue;
@@ -467,15 +447,14 @@ NodeSpec Validator::readNode(const YAML::Node &item, int index, const QString &c
                       QStringLiteral("role of %1 must be primary, standby, coordinator or "
                                      "worker, not %2%3")
                           .arg(label, quoted(value), didYouMean(value, kRoles)));
-            } else if (e.key == QLatin1String("sslmode") && !value.isEmpty()
-                       && !kSslModes.contains(value)) {
-                error(e.value.Mark(),
-                      QStringLiteral("sslmode of %1 must be one of %2, not %3%4")
-                          .arg(label, kSslModes.join(QLatin1String(", ")), quoted(value),
-                               didYouMean(value, kSslModes)));
-            } else if (e.key == QLatin1String("patroni") && !value.isEmpty()
-                       && !value.startsWith(QLatin1String("http://"))
-                       && !value.startsWith(QLatin1String("https://"))) {
+            } else if (e.key == QLatin1String("sslmode") && !value.isEmpty() &&
+                       !kSslModes.contains(value)) {
+                error(e.value.Mark(), QStringLiteral("sslmode of %1 must be one of %2, not %3%4")
+                                          .arg(label, kSslModes.join(QLatin1String(", ")),
+                                               quoted(value), didYouMean(value, kSslModes)));
+            } else if (e.key == QLatin1String("patroni") && !value.isEmpty() &&
+                       !value.startsWith(QLatin1String("http://")) &&
+                       !value.startsWith(QLatin1String("https://"))) {
                 error(e.value.Mark(),
                       QStringLiteral("patroni of %1 must be an http:// or https:// URL, not %2")
                           .arg(label, quoted(value)));
@@ -483,7 +462,7 @@ NodeSpec Validator::readNode(const YAML::Node &item, int index, const QString &c
             break;
         }
     }
-    if (node.name.isEmpty())
+    if (node.name.isEmpty() && nameReadable)
         error(mark, QStringLiteral("%1 has no name").arg(label));
     if (node.host.isEmpty() && node.service.isEmpty() && !gaveAddress)
         error(mark, QStringLiteral("%1 has neither host nor service: give one so pgdeck knows "
@@ -492,8 +471,7 @@ NodeSpec Validator::readNode(const YAML::Node &item, int index, const QString &c
     return node;
 }
 
-void Validator::checkNodes(const ClusterSpec &cluster, const QString &clusterLabel)
-{
+void Validator::checkNodes(const ClusterSpec &cluster, const QString &clusterLabel) {
     QHash<QString, int> firstLine;
     for (qsizetype i = 0; i < cluster.nodes.size(); ++i) {
         const NodeSpec &n = cluster.nodes.at(i);
@@ -523,14 +501,12 @@ void Validator::checkNodes(const ClusterSpec &cluster, const QString &clusterLab
         } else if (!names.contains(n.upstream)) {
             error(m_upstreamMarks.at(i),
                   QStringLiteral("upstream %1 of %2 is not a node of %3%4")
-                      .arg(quoted(n.upstream), label, clusterLabel,
-                           didYouMean(n.upstream, names)));
+                      .arg(quoted(n.upstream), label, clusterLabel, didYouMean(n.upstream, names)));
         }
     }
 }
 
-MonitorSettings Validator::readMonitor(const YAML::Node &map, const QString &clusterLabel)
-{
+MonitorSettings Validator::readMonitor(const YAML::Node &map, const QString &clusterLabel) {
     MonitorSettings m;
     const QString where = QStringLiteral("the monitor settings of %1").arg(clusterLabel);
     for (const Entry &e : entries(map, kMonitorKeys, where)) {
@@ -539,8 +515,8 @@ MonitorSettings Validator::readMonitor(const YAML::Node &map, const QString &clu
             continue;
         if (e.key == QLatin1String("interval")) {
             double ms = 0;
-            if (!InventoryLoader::parseDurationMs(text, &ms) || std::llround(ms) < 1
-                || ms > std::numeric_limits<int>::max()) {
+            if (!InventoryLoader::parseDurationMs(text, &ms) || std::llround(ms) < 1 ||
+                ms > std::numeric_limits<int>::max()) {
                 error(e.value.Mark(), QStringLiteral("interval in %1 must be a positive duration "
                                                      "such as 500ms, 1s or 2m, not %2")
                                           .arg(where, quoted(text)));
@@ -576,8 +552,7 @@ MonitorSettings Validator::readMonitor(const YAML::Node &map, const QString &clu
 
 } // namespace
 
-bool InventoryLoader::parseDurationMs(const QString &text, double *ms)
-{
+bool InventoryLoader::parseDurationMs(const QString &text, double *ms) {
     static const QRegularExpression re(
         QStringLiteral("^\\s*([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)\\s*([A-Za-z]*)\\s*$"));
     const QRegularExpressionMatch m = re.match(text);
@@ -620,8 +595,7 @@ bool InventoryLoader::parseDurationMs(const QString &text, double *ms)
     return std::isfinite(*ms);
 }
 
-bool InventoryLoader::parseSize(const QString &text, qint64 *bytes)
-{
+bool InventoryLoader::parseSize(const QString &text, qint64 *bytes) {
     static const QRegularExpression re(
         QStringLiteral("^\\s*([0-9]+)(?:\\.([0-9]+))?\\s*([A-Za-z]*)\\s*$"));
     const QRegularExpressionMatch m = re.match(text);
@@ -667,8 +641,7 @@ bool InventoryLoader::parseSize(const QString &text, qint64 *bytes)
 }
 
 bool InventoryLoader::parse(const QByteArray &yaml, const QString &fileNameForMessages,
-                            Inventory *out, QList<InventoryError> *errors)
-{
+                            Inventory *out, QList<InventoryError> *errors) {
     Validator validator(fileNameForMessages);
     Inventory inv;
     try {
@@ -694,8 +667,7 @@ bool InventoryLoader::parse(const QByteArray &yaml, const QString &fileNameForMe
     return true;
 }
 
-bool InventoryLoader::load(const QString &path, Inventory *out, QList<InventoryError> *errors)
-{
+bool InventoryLoader::load(const QString &path, Inventory *out, QList<InventoryError> *errors) {
     auto fail = [&](const QString &reason) {
         if (errors) {
             InventoryError e;

@@ -11,8 +11,7 @@ namespace pgdeck {
 // Reads and validates inventory YAML (see resources/inventories/example.yaml).
 // Validation does not stop at the first problem: every error found is appended
 // to *errors, each with file, line and column, so one edit can fix them all.
-class InventoryLoader
-{
+class InventoryLoader {
 public:
     // Reads the file at path. On success replaces *out and returns true; on any
     // error leaves *out untouched, appends to *errors (may be null) and returns false.

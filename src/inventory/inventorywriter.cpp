@@ -18,41 +18,33 @@ struct Field {
 // Write order: identity, then how to connect, then topology, then operations.
 constexpr Field kNameField = {"name", &NodeSpec::name};
 constexpr Field kAfterPort[] = {
-    {"dbname", &NodeSpec::dbname},
-    {"user", &NodeSpec::user},
-    {"service", &NodeSpec::service},
-    {"role", &NodeSpec::role},
-    {"upstream", &NodeSpec::upstream},
-    {"region", &NodeSpec::region},
-    {"ssh", &NodeSpec::ssh},
-    {"patroni", &NodeSpec::patroni},
-    {"sslmode", &NodeSpec::sslmode},
-    {"sslrootcert", &NodeSpec::sslrootcert},
-    {"sslcert", &NodeSpec::sslcert},
-    {"sslkey", &NodeSpec::sslkey},
+    {"dbname", &NodeSpec::dbname},     {"user", &NodeSpec::user},
+    {"service", &NodeSpec::service},   {"role", &NodeSpec::role},
+    {"upstream", &NodeSpec::upstream}, {"region", &NodeSpec::region},
+    {"ssh", &NodeSpec::ssh},           {"patroni", &NodeSpec::patroni},
+    {"sslmode", &NodeSpec::sslmode},   {"sslrootcert", &NodeSpec::sslrootcert},
+    {"sslcert", &NodeSpec::sslcert},   {"sslkey", &NodeSpec::sslkey},
     {"data_dir", &NodeSpec::dataDir},
 };
 
 constexpr int kColumnLimit = 100;
 
-bool isPlainChar(QChar c)
-{
+bool isPlainChar(QChar c) {
     if (c.unicode() < 128) {
-        return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('.')
-            || c == QLatin1Char('/') || c == QLatin1Char('-') || c == QLatin1Char('+')
-            || c == QLatin1Char('@') || c == QLatin1Char('~');
+        return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('.') ||
+               c == QLatin1Char('/') || c == QLatin1Char('-') || c == QLatin1Char('+') ||
+               c == QLatin1Char('@') || c == QLatin1Char('~');
     }
     return c.isLetterOrNumber();
 }
 
 // Would a YAML reader take this word for something other than a string?
-bool looksTyped(const QString &s)
-{
+bool looksTyped(const QString &s) {
     static const QStringList reserved = {
-        QStringLiteral("null"), QStringLiteral("~"),    QStringLiteral("true"),
-        QStringLiteral("false"), QStringLiteral("yes"), QStringLiteral("no"),
-        QStringLiteral("on"),   QStringLiteral("off"),  QStringLiteral("y"),
-        QStringLiteral("n"),    QStringLiteral(".inf"), QStringLiteral("-.inf"),
+        QStringLiteral("null"),  QStringLiteral("~"),    QStringLiteral("true"),
+        QStringLiteral("false"), QStringLiteral("yes"),  QStringLiteral("no"),
+        QStringLiteral("on"),    QStringLiteral("off"),  QStringLiteral("y"),
+        QStringLiteral("n"),     QStringLiteral(".inf"), QStringLiteral("-.inf"),
         QStringLiteral("+.inf"), QStringLiteral(".nan")};
     if (reserved.contains(s.toLower()))
         return true;
@@ -68,8 +60,7 @@ bool looksTyped(const QString &s)
     return s.startsWith(QLatin1String("0x")) || s.startsWith(QLatin1String("0o"));
 }
 
-QString escaped(const QString &s)
-{
+QString escaped(const QString &s) {
     QString out = QStringLiteral("\"");
     for (const char32_t cp : s.toUcs4()) {
         switch (cp) {
@@ -106,16 +97,15 @@ QString escaped(const QString &s)
 
 // Appends "key: value" items to a flow map, wrapping before the column limit
 // with continuation lines aligned under the first item.
-class FlowMap
-{
+class FlowMap {
 public:
-    FlowMap(QString *out, const QString &opening) : m_out(out), m_indent(opening.size())
-    {
+    FlowMap(QString *out, const QString &opening)
+        : m_out(out)
+        , m_indent(opening.size()) {
         m_line = opening;
     }
 
-    void add(const QString &key, const QString &value)
-    {
+    void add(const QString &key, const QString &value) {
         const QString item = key + QLatin1String(": ") + value;
         if (m_count > 0) {
             m_line += QLatin1Char(',');
@@ -139,8 +129,7 @@ private:
     int m_count = 0;
 };
 
-void writeNode(QString *out, const NodeSpec &n)
-{
+void writeNode(QString *out, const NodeSpec &n) {
     FlowMap map(out, QStringLiteral("      - { "));
     auto add = [&](const Field &f) {
         const QString &value = n.*f.member;
@@ -156,8 +145,7 @@ void writeNode(QString *out, const NodeSpec &n)
     map.finish();
 }
 
-void writeMonitor(QString *out, const MonitorSettings &m)
-{
+void writeMonitor(QString *out, const MonitorSettings &m) {
     const MonitorSettings defaults;
     if (m == defaults)
         return;
@@ -174,16 +162,15 @@ void writeMonitor(QString *out, const MonitorSettings &m)
 
 } // namespace
 
-QString InventoryWriter::quoteScalar(const QString &value)
-{
+QString InventoryWriter::quoteScalar(const QString &value) {
     bool plain = !value.isEmpty() && !looksTyped(value);
     for (qsizetype i = 0; plain && i < value.size(); ++i) {
         const QChar c = value.at(i);
         if (c == QLatin1Char(':')) {
             // "http://h:8008" is fine; a trailing ":" or "::" (IPv6) would be read
             // as a key separator or trips up flow maps.
-            plain = i > 0 && i + 1 < value.size() && isPlainChar(value.at(i + 1))
-                 && value.at(i + 1) != QLatin1Char('~');
+            plain = i > 0 && i + 1 < value.size() && isPlainChar(value.at(i + 1)) &&
+                    value.at(i + 1) != QLatin1Char('~');
         } else {
             plain = isPlainChar(c);
         }
@@ -191,15 +178,14 @@ QString InventoryWriter::quoteScalar(const QString &value)
     // Characters YAML reserves as indicators cannot start a plain scalar.
     if (plain) {
         const QChar first = value.front();
-        if (first == QLatin1Char('-') || first == QLatin1Char('@') || first == QLatin1Char('~')
-            || first == QLatin1Char('+') || first == QLatin1Char('.'))
+        if (first == QLatin1Char('-') || first == QLatin1Char('@') || first == QLatin1Char('~') ||
+            first == QLatin1Char('+') || first == QLatin1Char('.'))
             plain = false;
     }
     return plain ? value : escaped(value);
 }
 
-QString InventoryWriter::formatDuration(int ms)
-{
+QString InventoryWriter::formatDuration(int ms) {
     if (ms != 0 && ms % 3600000 == 0)
         return QStringLiteral("%1h").arg(ms / 3600000);
     if (ms != 0 && ms % 60000 == 0)
@@ -209,8 +195,7 @@ QString InventoryWriter::formatDuration(int ms)
     return QStringLiteral("%1ms").arg(ms);
 }
 
-QString InventoryWriter::formatSize(qint64 bytes)
-{
+QString InventoryWriter::formatSize(qint64 bytes) {
     static const struct {
         qint64 factor;
         const char *unit;
@@ -227,8 +212,7 @@ QString InventoryWriter::formatSize(qint64 bytes)
     return QString::number(bytes);
 }
 
-QString InventoryWriter::formatSeconds(double seconds)
-{
+QString InventoryWriter::formatSeconds(double seconds) {
     char buf[64];
     const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, seconds);
     if (ec != std::errc())
@@ -236,8 +220,7 @@ QString InventoryWriter::formatSeconds(double seconds)
     return QString::fromLatin1(buf, end - buf);
 }
 
-QByteArray InventoryWriter::toYaml(const Inventory &inv)
-{
+QByteArray InventoryWriter::toYaml(const Inventory &inv) {
     QString out = QStringLiteral(
         "# pgdeck inventory. Passwords never go here: libpq reads them from ~/.pgpass\n"
         "# (or PGPASSFILE), and pgdeck keeps the ones you type in the OS keychain.\n");
@@ -260,8 +243,7 @@ QByteArray InventoryWriter::toYaml(const Inventory &inv)
     return out.toUtf8();
 }
 
-bool InventoryWriter::save(const Inventory &inv, const QString &path, QString *error)
-{
+bool InventoryWriter::save(const Inventory &inv, const QString &path, QString *error) {
     QSaveFile file(path);
     const QByteArray data = toYaml(inv);
     if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit()) {

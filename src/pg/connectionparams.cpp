@@ -49,6 +49,16 @@ ConnectionParams ConnectionParams::fromNode(const NodeSpec &node)
     return p;
 }
 
+bool ConnectionParams::operator==(const ConnectionParams &other) const
+{
+    if (m_items.size() != other.m_items.size())
+        return false;
+    for (const auto &item : m_items)
+        if (!other.has(item.first) || other.value(item.first) != item.second)
+            return false;
+    return true;
+}
+
 QString ConnectionParams::value(const QString &keyword) const
 {
     for (const auto &item : m_items)

@@ -32,7 +32,8 @@ public:
     // What to call this server in messages: "host:port/db", or "service=x".
     QString displayName() const;
 
-    bool operator==(const ConnectionParams &) const = default;
+    // Same keywords and values, in any order.
+    bool operator==(const ConnectionParams &other) const;
 
 private:
     QList<QPair<QString, QString>> m_items;

@@ -158,7 +158,7 @@ void PgConnection::startConnect()
                             && !hosts[0].startsWith(QLatin1Char('/'))
                             && !hosts[0].startsWith(QLatin1Char('@')) && !isIpLiteral(hosts[0]);
     if (!needLookup) {
-        startLibpq(QString());
+        startLibpq({});
         return;
     }
     setState(State::Resolving);
@@ -173,11 +173,16 @@ void PgConnection::startConnect()
                  false);
             return;
         }
-        startLibpq(info.addresses().constFirst().toString());
+        // Hand libpq every address, as its own getaddrinfo would: "localhost" may be ::1
+        // first while the server listens on 127.0.0.1 only.
+        QStringList addrs;
+        for (const QHostAddress &a : info.addresses())
+            addrs << a.toString();
+        startLibpq(addrs);
     });
 }
 
-void PgConnection::startLibpq(const QString &hostaddr)
+void PgConnection::startLibpq(const QStringList &hostaddrs)
 {
     setState(State::Connecting);
     QList<QPair<QString, QString>> items = m_params.items();
@@ -187,8 +192,13 @@ void PgConnection::startLibpq(const QString &hostaddr)
                 return;
         items.append({k, v});
     };
-    if (!hostaddr.isEmpty())
-        items.append({QStringLiteral("hostaddr"), hostaddr});
+    if (!hostaddrs.isEmpty()) {
+        const QString host = m_params.value(QStringLiteral("host"));
+        for (auto &item : items)
+            if (item.first == QLatin1String("host"))
+                item.second = QStringList(hostaddrs.size(), host).join(QLatin1Char(','));
+        items.append({QStringLiteral("hostaddr"), hostaddrs.join(QLatin1Char(','))});
+    }
     setDefault(QStringLiteral("application_name"), m_applicationName);
     setDefault(QStringLiteral("connect_timeout"), QString::number(qMax(2, m_connectTimeoutMs / 1000)));
     // Notice a dead peer in seconds rather than the kernel's two hours.

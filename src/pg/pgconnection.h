@@ -94,8 +94,7 @@ private:
     struct Job;
     void setState(State s);
     void startConnect();
-    void onResolved(const QStringList &addresses, const QString &error);
-    void startLibpq(const QString &hostaddr);
+    void startLibpq(const QStringList &hostaddrs);
     void pollConnect();
     void onConnectTimeout();
     void fail(const QString &error, bool wasReady);

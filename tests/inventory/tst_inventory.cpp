@@ -15,24 +15,21 @@ using namespace pgdeck;
 
 namespace {
 
-QList<InventoryError> errorsOf(const QByteArray &yaml)
-{
+QList<InventoryError> errorsOf(const QByteArray &yaml) {
     Inventory inv;
     QList<InventoryError> errors;
     InventoryLoader::parse(yaml, QStringLiteral("orders.yaml"), &inv, &errors);
     return errors;
 }
 
-QString joined(const QList<InventoryError> &errors)
-{
+QString joined(const QList<InventoryError> &errors) {
     QStringList lines;
     for (const InventoryError &e : errors)
         lines << e.toString();
     return lines.join(QLatin1Char('\n'));
 }
 
-Inventory parseOk(const QByteArray &yaml)
-{
+Inventory parseOk(const QByteArray &yaml) {
     Inventory inv;
     QList<InventoryError> errors;
     const bool ok = InventoryLoader::parse(yaml, QStringLiteral("t.yaml"), &inv, &errors);
@@ -42,8 +39,7 @@ Inventory parseOk(const QByteArray &yaml)
 }
 
 // Positions depend on the layout the writer chose; round trips compare the rest.
-Inventory withoutPositions(Inventory inv)
-{
+Inventory withoutPositions(Inventory inv) {
     for (ClusterSpec &c : inv.clusters) {
         for (NodeSpec &n : c.nodes) {
             n.line = 0;
@@ -53,14 +49,12 @@ Inventory withoutPositions(Inventory inv)
     return inv;
 }
 
-QString sourceDir()
-{
+QString sourceDir() {
     const QString env = qEnvironmentVariable("PGDECK_SOURCE_DIR");
     return env.isEmpty() ? QStringLiteral(PGDECK_TEST_SOURCE_DIR) : env;
 }
 
-NodeSpec node(const QString &name, const QString &host, int port = 0)
-{
+NodeSpec node(const QString &name, const QString &host, int port = 0) {
     NodeSpec n;
     n.name = name;
     n.host = host;
@@ -70,8 +64,7 @@ NodeSpec node(const QString &name, const QString &host, int port = 0)
 
 } // namespace
 
-class TestInventory : public QObject
-{
+class TestInventory : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -109,8 +102,7 @@ private Q_SLOTS:
     void saveFailureNamesPath();
 };
 
-void TestInventory::errorToString()
-{
+void TestInventory::errorToString() {
     InventoryError e{QStringLiteral("orders.yaml"), 7, 9, QStringLiteral("bad")};
     QCOMPARE(e.toString(), QStringLiteral("orders.yaml:7:9: bad"));
     e.line = 0;
@@ -120,8 +112,7 @@ void TestInventory::errorToString()
     QCOMPARE(e.toString(), QStringLiteral("orders.yaml:3: bad"));
 }
 
-void TestInventory::lookups()
-{
+void TestInventory::lookups() {
     Inventory inv;
     ClusterSpec c;
     c.name = QStringLiteral("orders");
@@ -135,8 +126,7 @@ void TestInventory::lookups()
     QVERIFY(!inv.clusters.first().node(QStringLiteral("c")));
 }
 
-void TestInventory::parseProductExample()
-{
+void TestInventory::parseProductExample() {
     const QByteArray yaml = R"(clusters:
   - name: orders
     nodes:
@@ -174,8 +164,7 @@ void TestInventory::parseProductExample()
     QCOMPARE(c.monitor.lagWarnSeconds, 5.0);
 }
 
-void TestInventory::parseEveryNodeKey()
-{
+void TestInventory::parseEveryNodeKey() {
     const QByteArray yaml = R"(clusters:
   - name: c
     nodes:
@@ -221,8 +210,7 @@ void TestInventory::parseEveryNodeKey()
     QCOMPARE(inv.clusters.first().monitor, MonitorSettings());
 }
 
-void TestInventory::emptyDocuments_data()
-{
+void TestInventory::emptyDocuments_data() {
     QTest::addColumn<QByteArray>("yaml");
     QTest::newRow("empty file") << QByteArray();
     QTest::newRow("comment only") << QByteArray("# nothing yet\n");
@@ -230,8 +218,7 @@ void TestInventory::emptyDocuments_data()
     QTest::newRow("empty list") << QByteArray("clusters: []\n");
 }
 
-void TestInventory::emptyDocuments()
-{
+void TestInventory::emptyDocuments() {
     QFETCH(QByteArray, yaml);
     Inventory inv;
     inv.clusters << ClusterSpec();
@@ -241,8 +228,7 @@ void TestInventory::emptyDocuments()
     QVERIFY(inv.clusters.isEmpty());
 }
 
-void TestInventory::durations_data()
-{
+void TestInventory::durations_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("ok");
     QTest::addColumn<double>("ms");
@@ -263,8 +249,7 @@ void TestInventory::durations_data()
     QTest::newRow("nan") << "nan" << false << 0.0;
 }
 
-void TestInventory::durations()
-{
+void TestInventory::durations() {
     QFETCH(QString, text);
     QFETCH(bool, ok);
     QFETCH(double, ms);
@@ -274,8 +259,7 @@ void TestInventory::durations()
         QCOMPARE(got, ms);
 }
 
-void TestInventory::sizes_data()
-{
+void TestInventory::sizes_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("ok");
     QTest::addColumn<qint64>("bytes");
@@ -291,16 +275,14 @@ void TestInventory::sizes_data()
     QTest::newRow("GiB") << "5GiB" << true << (qint64(5) << 30);
     QTest::newRow("bytes") << "100 bytes" << true << qint64(100);
     QTest::newRow("fraction") << "1.5GB" << true << (qint64(3) << 29);
-    QTest::newRow("largest") << "9223372036854775807" << true
-                             << std::numeric_limits<qint64>::max();
+    QTest::newRow("largest") << "9223372036854775807" << true << std::numeric_limits<qint64>::max();
     QTest::newRow("overflow") << "9000000TB" << false << qint64(0);
     QTest::newRow("negative") << "-1MB" << false << qint64(0);
     QTest::newRow("unknown unit") << "3 XB" << false << qint64(0);
     QTest::newRow("word") << "big" << false << qint64(0);
 }
 
-void TestInventory::sizes()
-{
+void TestInventory::sizes() {
     QFETCH(QString, text);
     QFETCH(bool, ok);
     QFETCH(qint64, bytes);
@@ -310,8 +292,7 @@ void TestInventory::sizes()
         QCOMPARE(got, bytes);
 }
 
-void TestInventory::monitorSettings_data()
-{
+void TestInventory::monitorSettings_data() {
     QTest::addColumn<QByteArray>("monitor");
     QTest::addColumn<int>("intervalMs");
     QTest::addColumn<qint64>("lagBytes");
@@ -322,35 +303,33 @@ void TestInventory::monitorSettings_data()
     QTest::newRow("all") << QByteArray("{ interval: 500ms, lag_warn_bytes: 1GB, "
                                        "lag_warn_seconds: 2.5 }")
                          << 500 << (qint64(1) << 30) << 2.5;
-    QTest::newRow("bare interval") << QByteArray("{ interval: 2 }") << 2000 << d.lagWarnBytes
-                                   << d.lagWarnSeconds;
+    QTest::newRow("bare interval")
+        << QByteArray("{ interval: 2 }") << 2000 << d.lagWarnBytes << d.lagWarnSeconds;
     QTest::newRow("seconds as duration")
         << QByteArray("{ lag_warn_seconds: 1m }") << d.intervalMs << d.lagWarnBytes << 60.0;
-    QTest::newRow("seconds in ms") << QByteArray("{ lag_warn_seconds: 500ms }") << d.intervalMs
-                                   << d.lagWarnBytes << 0.5;
+    QTest::newRow("seconds in ms")
+        << QByteArray("{ lag_warn_seconds: 500ms }") << d.intervalMs << d.lagWarnBytes << 0.5;
     QTest::newRow("bare bytes") << QByteArray("{ lag_warn_bytes: 12345 }") << d.intervalMs
                                 << qint64(12345) << d.lagWarnSeconds;
-    QTest::newRow("quoted") << QByteArray("{ interval: \"250ms\", lag_warn_bytes: '8MiB' }")
-                            << 250 << (qint64(8) << 20) << d.lagWarnSeconds;
+    QTest::newRow("quoted") << QByteArray("{ interval: \"250ms\", lag_warn_bytes: '8MiB' }") << 250
+                            << (qint64(8) << 20) << d.lagWarnSeconds;
 }
 
-void TestInventory::monitorSettings()
-{
+void TestInventory::monitorSettings() {
     QFETCH(QByteArray, monitor);
     QFETCH(int, intervalMs);
     QFETCH(qint64, lagBytes);
     QFETCH(double, lagSeconds);
-    const Inventory inv =
-        parseOk("clusters:\n  - name: c\n    nodes: [{ name: n, host: h }]\n    monitor: " +
-                monitor + "\n");
+    const Inventory inv = parseOk(
+        "clusters:\n  - name: c\n    nodes: [{ name: n, host: h }]\n    monitor: " + monitor +
+        "\n");
     QCOMPARE(inv.clusters.size(), 1);
     QCOMPARE(inv.clusters.first().monitor.intervalMs, intervalMs);
     QCOMPARE(inv.clusters.first().monitor.lagWarnBytes, lagBytes);
     QCOMPARE(inv.clusters.first().monitor.lagWarnSeconds, lagSeconds);
 }
 
-void TestInventory::errors_data()
-{
+void TestInventory::errors_data() {
     QTest::addColumn<QByteArray>("yaml");
     QTest::addColumn<int>("line");
     QTest::addColumn<int>("column");
@@ -363,24 +342,26 @@ void TestInventory::errors_data()
     QTest::newRow("syntax tab") << QByteArray("clusters:\n\t- name: c\n") << 2 << 2
                                 << "YAML syntax error";
     QTest::newRow("unknown node key")
-        << head + "      - { name: n, host: h, prot: 1 }\n" << 4 << 29
-        << R"(unknown key "prot" in node "n" (did you mean "port"?))";
+        << head + "      - { name: n, host: h, prot: 1 }\n"
+        << 4 << 29 << R"(unknown key "prot" in node "n" (did you mean "port"?))";
     QTest::newRow("unknown node key alias")
-        << head + "      - { name: n, hostname: h, service: s }\n" << 4 << 20
-        << R"(unknown key "hostname" in node "n" (did you mean "host"?))";
+        << head + "      - { name: n, hostname: h, service: s }\n"
+        << 4 << 20 << R"(unknown key "hostname" in node "n" (did you mean "host"?))";
     QTest::newRow("unknown key no suggestion")
-        << head + "      - { name: n, host: h, colour: blue }\n" << 4 << 29
-        << R"(unknown key "colour" in node "n")";
+        << head + "      - { name: n, host: h, colour: blue }\n"
+        << 4 << 29 << R"(unknown key "colour" in node "n")";
     QTest::newRow("unknown cluster key")
         << QByteArray("clusters:\n  - name: c\n    node: []\n") << 3 << 5
         << R"(unknown key "node" in cluster "c" (did you mean "nodes"?))";
-    QTest::newRow("unknown top key") << QByteArray("clusterz: []\n") << 1 << 1
-                                     << R"(unknown key "clusterz" in the inventory (did you mean "clusters"?))";
+    QTest::newRow("unknown top key")
+        << QByteArray("clusterz: []\n") << 1 << 1
+        << R"(unknown key "clusterz" in the inventory (did you mean "clusters"?))";
     QTest::newRow("unknown monitor key")
         << QByteArray("clusters:\n  - name: c\n    monitor: { intervall: 1s }\n") << 3 << 16
         << R"(unknown key "intervall" in the monitor settings of cluster "c" (did you mean "interval"?))";
-    QTest::newRow("duplicate key") << head + "      - { name: n, host: h, host: i }\n" << 4 << 29
-                                   << R"(duplicate key "host" in node "n" (first given at line 4))";
+    QTest::newRow("duplicate key")
+        << head + "      - { name: n, host: h, host: i }\n"
+        << 4 << 29 << R"(duplicate key "host" in node "n" (first given at line 4))";
     QTest::newRow("duplicate cluster")
         << QByteArray("clusters:\n  - name: c\n  - name: d\n  - name: c\n") << 4 << 11
         << R"(duplicate cluster name "c" (first defined at line 2))";
@@ -388,69 +369,78 @@ void TestInventory::errors_data()
         << head + "      - { name: n, host: h }\n      - { name: m, host: h }\n"
                   "      - { name: n, host: h }\n"
         << 6 << 17 << R"(duplicate node name "n" in cluster "c" (first defined at line 4))";
-    QTest::newRow("port text") << head + "      - { name: n, host: h, port: abc }\n" << 4 << 35
-                               << R"(port of node "n" must be an integer from 1 to 65535, not "abc")";
-    QTest::newRow("port zero") << head + "      - { name: n, host: h, port: 0 }\n" << 4 << 35
-                               << "must be an integer from 1 to 65535";
-    QTest::newRow("port too big") << head + "      - { name: n, host: h, port: 65536 }\n" << 4
-                                  << 35 << "must be an integer from 1 to 65535";
-    QTest::newRow("port fraction") << head + "      - { name: n, host: h, port: 5432.5 }\n" << 4
-                                   << 35 << "must be an integer from 1 to 65535";
-    QTest::newRow("port list") << head + "      - { name: n, host: h, port: [1] }\n" << 4 << 35
-                               << "must be an integer from 1 to 65535, not a list";
-    QTest::newRow("no host nor service")
-        << head + "      - { name: n, port: 5432 }\n" << 4 << 9
-        << R"(node "n" has neither host nor service)";
-    QTest::newRow("empty host") << head + "      - { name: n, host: '' }\n" << 4 << 9
-                                << "has neither host nor service";
+    QTest::newRow("port text")
+        << head + "      - { name: n, host: h, port: abc }\n"
+        << 4 << 35 << R"(port of node "n" must be an integer from 1 to 65535, not "abc")";
+    QTest::newRow("port zero") << head + "      - { name: n, host: h, port: 0 }\n"
+                               << 4 << 35 << "must be an integer from 1 to 65535";
+    QTest::newRow("port too big") << head + "      - { name: n, host: h, port: 65536 }\n"
+                                  << 4 << 35 << "must be an integer from 1 to 65535";
+    QTest::newRow("port fraction") << head + "      - { name: n, host: h, port: 5432.5 }\n"
+                                   << 4 << 35 << "must be an integer from 1 to 65535";
+    QTest::newRow("port list") << head + "      - { name: n, host: h, port: [1] }\n"
+                               << 4 << 35 << "must be an integer from 1 to 65535, not a list";
+    QTest::newRow("no host nor service") << head + "      - { name: n, port: 5432 }\n"
+                                         << 4 << 9 << R"(node "n" has neither host nor service)";
+    QTest::newRow("empty host") << head + "      - { name: n, host: '' }\n"
+                                << 4 << 9 << "has neither host nor service";
     QTest::newRow("password in node")
-        << head + "      - { name: n, host: h, password: secret }\n" << 4 << 29
+        << head + "      - { name: n, host: h, password: secret }\n"
+        << 4 << 29
         << R"("password" is refused: passwords belong in ~/.pgpass (or the file PGPASSFILE names) or in the OS keychain, never in the inventory)";
     QTest::newRow("password in cluster")
         << QByteArray("clusters:\n  - name: c\n    password: x\n") << 3 << 5 << "PGPASSFILE";
-    QTest::newRow("password at top") << QByteArray("password: x\nclusters: []\n") << 1 << 1
-                                     << "never in the inventory";
+    QTest::newRow("password at top")
+        << QByteArray("password: x\nclusters: []\n") << 1 << 1 << "never in the inventory";
     QTest::newRow("password in monitor")
         << QByteArray("clusters:\n  - name: c\n    monitor: { password: x }\n") << 3 << 16
         << "keychain";
-    QTest::newRow("sslpassword") << head + "      - { name: n, host: h, sslpassword: x }\n" << 4
-                                 << 29 << R"("sslpassword" is refused)";
-    QTest::newRow("bad role") << head + "      - { name: n, host: h, role: primry }\n" << 4 << 35
-                              << R"(role of node "n" must be primary, standby, coordinator or worker, not "primry" (did you mean "primary"?))";
+    QTest::newRow("sslpassword") << head + "      - { name: n, host: h, sslpassword: x }\n"
+                                 << 4 << 29 << R"("sslpassword" is refused)";
+    QTest::newRow("bad role")
+        << head + "      - { name: n, host: h, role: primry }\n"
+        << 4 << 35
+        << R"(role of node "n" must be primary, standby, coordinator or worker, not "primry" (did you mean "primary"?))";
     QTest::newRow("unknown upstream")
-        << head + "      - { name: p, host: h }\n      - { name: s, host: h, upstream: q }\n" << 5
-        << 39 << R"(upstream "q" of node "s" is not a node of cluster "c")";
-    QTest::newRow("upstream itself") << head + "      - { name: s, host: h, upstream: s }\n" << 4
-                                     << 39 << R"(node "s" names itself as its upstream)";
-    QTest::newRow("bad sslmode") << head + "      - { name: n, host: h, sslmode: verify }\n" << 4
-                                 << 38 << R"(sslmode of node "n" must be one of disable, allow, prefer, require, verify-ca, verify-full, not "verify")";
+        << head + "      - { name: p, host: h }\n      - { name: s, host: h, upstream: q }\n"
+        << 5 << 39 << R"(upstream "q" of node "s" is not a node of cluster "c")";
+    QTest::newRow("upstream itself") << head + "      - { name: s, host: h, upstream: s }\n"
+                                     << 4 << 39 << R"(node "s" names itself as its upstream)";
+    QTest::newRow("bad sslmode")
+        << head + "      - { name: n, host: h, sslmode: verify }\n"
+        << 4 << 38
+        << R"(sslmode of node "n" must be one of disable, allow, prefer, require, verify-ca, verify-full, not "verify")";
     QTest::newRow("bad patroni") << head + "      - { name: n, host: h, patroni: 'h:8008' }\n"
                                  << 4 << 38 << "must be an http:// or https:// URL";
-    QTest::newRow("nodes not a list") << QByteArray("clusters:\n  - name: c\n    nodes: { a: 1 }\n")
-                                      << 3 << 12
-                                      << R"("nodes" of cluster "c" must be a list, not a map)";
+    QTest::newRow("nodes not a list")
+        << QByteArray("clusters:\n  - name: c\n    nodes: { a: 1 }\n") << 3 << 12
+        << R"("nodes" of cluster "c" must be a list, not a map)";
     QTest::newRow("nodes scalar") << QByteArray("clusters:\n  - name: c\n    nodes: pg1\n") << 3
                                   << 12 << R"("nodes" of cluster "c" must be a list, not "pg1")";
-    QTest::newRow("node not a map") << head + "      - pg1\n" << 4 << 9
-                                    << R"(node #1 of cluster "c" must be a map, not "pg1")";
+    QTest::newRow("node not a map")
+        << head + "      - pg1\n"
+        << 4 << 9 << R"(node #1 of cluster "c" must be a map, not "pg1")";
     QTest::newRow("cluster not a map") << QByteArray("clusters:\n  - orders\n") << 2 << 5
                                        << R"(cluster #1 must be a map, not "orders")";
     QTest::newRow("clusters not a list") << QByteArray("clusters: { name: c }\n") << 1 << 11
                                          << R"("clusters" must be a list, not a map)";
-    QTest::newRow("document is a scalar") << QByteArray("hello\n") << 1 << 1
-                                          << "the inventory must be a map";
+    QTest::newRow("document is a scalar")
+        << QByteArray("hello\n") << 1 << 1 << "the inventory must be a map";
     QTest::newRow("document is a list") << QByteArray("- a\n- b\n") << 1 << 1
                                         << "must be a map with a \"clusters\" list, not a list";
     QTest::newRow("monitor not a map")
         << QByteArray("clusters:\n  - name: c\n    monitor: 1s\n") << 3 << 14
         << R"("monitor" of cluster "c" must be a map, not "1s")";
     QTest::newRow("map where string expected")
-        << head + "      - { name: n, host: { a: b } }\n" << 4 << 26
-        << R"("host" of node "n" must be a single value, not a map)";
+        << head + "      - { name: n, host: { a: b } }\n"
+        << 4 << 26 << R"("host" of node "n" must be a single value, not a map)";
     QTest::newRow("cluster without name")
         << QByteArray("clusters:\n  - nodes: []\n") << 2 << 5 << "cluster #1 has no name";
-    QTest::newRow("node without name") << head + "      - { host: h }\n" << 4 << 9
-                                       << R"(node #1 of cluster "c" has no name)";
+    QTest::newRow("name is a list")
+        << head + "      - { name: [a], host: h }\n"
+        << 4 << 17 << R"("name" of node #1 of cluster "c" must be a single value, not a list)";
+    QTest::newRow("node without name") << head + "      - { host: h }\n"
+                                       << 4 << 9 << R"(node #1 of cluster "c" has no name)";
     QTest::newRow("bad interval")
         << QByteArray("clusters:\n  - name: c\n    monitor: { interval: fast }\n") << 3 << 26
         << R"(interval in the monitor settings of cluster "c" must be a positive duration such as 500ms, 1s or 2m, not "fast")";
@@ -463,12 +453,11 @@ void TestInventory::errors_data()
     QTest::newRow("bad seconds")
         << QByteArray("clusters:\n  - name: c\n    monitor: { lag_warn_seconds: soon }\n") << 3
         << 34 << "lag_warn_seconds in the monitor settings of cluster \"c\" must be a number";
-    QTest::newRow("two documents") << QByteArray("clusters: []\n---\nclusters: []\n") << 3 << 1
-                                   << "single YAML document";
+    QTest::newRow("two documents")
+        << QByteArray("clusters: []\n---\nclusters: []\n") << 3 << 1 << "single YAML document";
 }
 
-void TestInventory::errors()
-{
+void TestInventory::errors() {
     QFETCH(QByteArray, yaml);
     QFETCH(int, line);
     QFETCH(int, column);
@@ -485,8 +474,7 @@ void TestInventory::errors()
     QVERIFY(e.toString().startsWith(QStringLiteral("orders.yaml:%1:%2: ").arg(line).arg(column)));
 }
 
-void TestInventory::unknownKeyMessage()
-{
+void TestInventory::unknownKeyMessage() {
     const QByteArray yaml = R"(clusters:
   - name: orders
     nodes:
@@ -498,11 +486,11 @@ void TestInventory::unknownKeyMessage()
 )";
     const QList<InventoryError> errors = errorsOf(yaml);
     QCOMPARE(joined(errors),
-             QStringLiteral(R"(orders.yaml:7:9: unknown key "prot" in node "w1" (did you mean "port"?))"));
+             QStringLiteral(
+                 R"(orders.yaml:7:9: unknown key "prot" in node "w1" (did you mean "port"?))"));
 }
 
-void TestInventory::passwordAnywhere()
-{
+void TestInventory::passwordAnywhere() {
     // Even under a key pgdeck does not know, and whatever the spelling.
     const QByteArray yaml = "extra:\n  auth:\n    - { PASSWORD: x }\nclusters: []\n";
     const QList<InventoryError> errors = errorsOf(yaml);
@@ -513,8 +501,7 @@ void TestInventory::passwordAnywhere()
         QStringLiteral("orders.yaml:3:9: \"PASSWORD\" is refused: passwords belong in ~/.pgpass")));
 }
 
-void TestInventory::reportsAllErrors()
-{
+void TestInventory::reportsAllErrors() {
     const QByteArray yaml = R"(clusters:
   - name: orders
     nodes:
@@ -546,8 +533,7 @@ void TestInventory::reportsAllErrors()
         QVERIFY2(errors.at(i).toString().startsWith(expected.at(i)), qPrintable(joined(errors)));
 }
 
-void TestInventory::errorsComeInFileOrder()
-{
+void TestInventory::errorsComeInFileOrder() {
     // The password scan runs first, yet its error is listed where it sits in the file.
     const QByteArray yaml = "clusters:\n  - name: c\n    nodes:\n"
                             "      - { name: n, port: x }\n"
@@ -555,13 +541,12 @@ void TestInventory::errorsComeInFileOrder()
     const QList<InventoryError> errors = errorsOf(yaml);
     QVERIFY2(errors.size() == 3, qPrintable(joined(errors)));
     for (qsizetype i = 1; i < errors.size(); ++i) {
-        QVERIFY(std::pair(errors.at(i - 1).line, errors.at(i - 1).column)
-                <= std::pair(errors.at(i).line, errors.at(i).column));
+        QVERIFY(std::pair(errors.at(i - 1).line, errors.at(i - 1).column) <=
+                std::pair(errors.at(i).line, errors.at(i).column));
     }
 }
 
-void TestInventory::failureLeavesOutputUntouched()
-{
+void TestInventory::failureLeavesOutputUntouched() {
     Inventory inv;
     ClusterSpec c;
     c.name = QStringLiteral("keep");
@@ -578,8 +563,7 @@ void TestInventory::failureLeavesOutputUntouched()
     QVERIFY(InventoryLoader::parse("clusters: []\n", QStringLiteral("f.yaml"), nullptr, nullptr));
 }
 
-void TestInventory::loadMissingFile()
-{
+void TestInventory::loadMissingFile() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("nope.yaml"));
@@ -594,8 +578,7 @@ void TestInventory::loadMissingFile()
     QVERIFY2(s.contains(QStringLiteral("No such file or directory")), qPrintable(s));
 }
 
-void TestInventory::loadDirectory()
-{
+void TestInventory::loadDirectory() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     QList<InventoryError> errors;
@@ -606,8 +589,7 @@ void TestInventory::loadDirectory()
     QVERIFY(errors.first().message.contains(QStringLiteral("directory")));
 }
 
-void TestInventory::loadFile()
-{
+void TestInventory::loadFile() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("orders.yaml"));
@@ -631,8 +613,7 @@ void TestInventory::loadFile()
     QCOMPARE(inv.clusters.first().nodes.first().port, 1);
 }
 
-void TestInventory::exampleFileLoads()
-{
+void TestInventory::exampleFileLoads() {
     const QString path = sourceDir() + QStringLiteral("/resources/inventories/example.yaml");
     Inventory inv;
     QList<InventoryError> errors;
@@ -677,42 +658,60 @@ void TestInventory::exampleFileLoads()
         QVERIFY(!s->isEmpty());
 }
 
-void TestInventory::quoteScalar_data()
-{
+void TestInventory::quoteScalar_data() {
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("written");
-    QTest::newRow("word") << "orders" << "orders";
-    QTest::newRow("host") << "db1.example.com" << "db1.example.com";
-    QTest::newRow("url") << "http://db1.example:8008" << "http://db1.example:8008";
-    QTest::newRow("ssh") << "admin@db1" << "admin@db1";
-    QTest::newRow("path") << "/var/lib/pg" << "/var/lib/pg";
-    QTest::newRow("ipv4") << "10.0.0.1" << "10.0.0.1";
-    QTest::newRow("unicode word") << "Zürich" << "Zürich";
-    QTest::newRow("ipv6") << "2001:db8::1" << "\"2001:db8::1\"";
-    QTest::newRow("loopback v6") << "::1" << "\"::1\"";
-    QTest::newRow("space") << "two words" << "\"two words\"";
-    QTest::newRow("quote") << "say \"hi\"" << "\"say \\\"hi\\\"\"";
-    QTest::newRow("backslash") << "a\\b" << "\"a\\\\b\"";
-    QTest::newRow("newline") << "a\nb" << "\"a\\nb\"";
-    QTest::newRow("empty") << "" << "\"\"";
-    QTest::newRow("null") << "null" << "\"null\"";
-    QTest::newRow("tilde") << "~" << "\"~\"";
-    QTest::newRow("bool") << "yes" << "\"yes\"";
-    QTest::newRow("number") << "5432" << "\"5432\"";
-    QTest::newRow("comment") << "a #b" << "\"a #b\"";
-    QTest::newRow("leading dash") << "-x" << "\"-x\"";
-    QTest::newRow("trailing colon") << "a:" << "\"a:\"";
+    QTest::newRow("word") << "orders"
+                          << "orders";
+    QTest::newRow("host") << "db1.example.com"
+                          << "db1.example.com";
+    QTest::newRow("url") << "http://db1.example:8008"
+                         << "http://db1.example:8008";
+    QTest::newRow("ssh") << "admin@db1"
+                         << "admin@db1";
+    QTest::newRow("path") << "/var/lib/pg"
+                          << "/var/lib/pg";
+    QTest::newRow("ipv4") << "10.0.0.1"
+                          << "10.0.0.1";
+    QTest::newRow("unicode word") << "Zürich"
+                                  << "Zürich";
+    QTest::newRow("ipv6") << "2001:db8::1"
+                          << "\"2001:db8::1\"";
+    QTest::newRow("loopback v6") << "::1"
+                                 << "\"::1\"";
+    QTest::newRow("space") << "two words"
+                           << "\"two words\"";
+    QTest::newRow("quote") << "say \"hi\""
+                           << "\"say \\\"hi\\\"\"";
+    QTest::newRow("backslash") << "a\\b"
+                               << "\"a\\\\b\"";
+    QTest::newRow("newline") << "a\nb"
+                             << "\"a\\nb\"";
+    QTest::newRow("empty") << ""
+                           << "\"\"";
+    QTest::newRow("null") << "null"
+                          << "\"null\"";
+    QTest::newRow("tilde") << "~"
+                           << "\"~\"";
+    QTest::newRow("bool") << "yes"
+                          << "\"yes\"";
+    QTest::newRow("number") << "5432"
+                            << "\"5432\"";
+    QTest::newRow("comment") << "a #b"
+                             << "\"a #b\"";
+    QTest::newRow("leading dash") << "-x"
+                                  << "\"-x\"";
+    QTest::newRow("trailing colon") << "a:"
+                                    << "\"a:\"";
 }
 
-void TestInventory::quoteScalar()
-{
+void TestInventory::quoteScalar() {
     QFETCH(QString, value);
     QFETCH(QString, written);
     QCOMPARE(InventoryWriter::quoteScalar(value), written);
 }
 
-void TestInventory::writerOmitsUnsetKeys()
-{
+void TestInventory::writerOmitsUnsetKeys() {
     Inventory inv;
     ClusterSpec c;
     c.name = QStringLiteral("orders");
@@ -732,8 +731,7 @@ void TestInventory::writerOmitsUnsetKeys()
     QVERIFY(InventoryWriter::toYaml(Inventory()).endsWith("clusters: []\n"));
 }
 
-void TestInventory::writerWrapsLongNodes()
-{
+void TestInventory::writerWrapsLongNodes() {
     Inventory inv;
     ClusterSpec c;
     c.name = QStringLiteral("orders");
@@ -750,13 +748,12 @@ void TestInventory::writerWrapsLongNodes()
     const QByteArray yaml = InventoryWriter::toYaml(inv);
     for (const QByteArray &line : yaml.split('\n'))
         QVERIFY2(line.size() <= 100, line.constData());
-    QVERIFY(yaml.contains("\n          "));              // a continuation line
+    QVERIFY(yaml.contains("\n          ")); // a continuation line
     QVERIFY(yaml.contains("    monitor: { interval: 500ms }\n"));
     QCOMPARE(withoutPositions(parseOk(yaml)), inv);
 }
 
-void TestInventory::roundTrip_data()
-{
+void TestInventory::roundTrip_data() {
     QTest::addColumn<Inventory>("inventory");
 
     QTest::newRow("empty") << Inventory();
@@ -824,10 +821,16 @@ void TestInventory::roundTrip_data()
     }
     {
         Inventory inv;
-        const QList<int> intervals = {1, 999, 1000, 1500, 60000, 90000, 3600000,
-                                      std::numeric_limits<int>::max()};
-        const QList<qint64> sizes = {0, 1, 1023, 1024, 1025, 16 * 1024 * 1024,
-                                     qint64(3) << 40, std::numeric_limits<qint64>::max()};
+        const QList<int> intervals = {1,     999,   1000,    1500,
+                                      60000, 90000, 3600000, std::numeric_limits<int>::max()};
+        const QList<qint64> sizes = {0,
+                                     1,
+                                     1023,
+                                     1024,
+                                     1025,
+                                     16 * 1024 * 1024,
+                                     qint64(3) << 40,
+                                     std::numeric_limits<qint64>::max()};
         const QList<double> seconds = {0, 0.001, 1.0 / 3, 2.5, 5, 86400, 1e-7, 1e21};
         for (qsizetype i = 0; i < intervals.size(); ++i) {
             ClusterSpec c;
@@ -854,8 +857,7 @@ void TestInventory::roundTrip_data()
     }
 }
 
-void TestInventory::roundTrip()
-{
+void TestInventory::roundTrip() {
     QFETCH(Inventory, inventory);
     const QByteArray yaml = InventoryWriter::toYaml(inventory);
     Inventory loaded;
@@ -871,8 +873,7 @@ void TestInventory::roundTrip()
     QCOMPARE(InventoryWriter::toYaml(loaded), yaml);
 }
 
-void TestInventory::roundTripExample()
-{
+void TestInventory::roundTripExample() {
     const QString path = sourceDir() + QStringLiteral("/resources/inventories/example.yaml");
     Inventory inv;
     QList<InventoryError> errors;
@@ -881,8 +882,7 @@ void TestInventory::roundTripExample()
     QCOMPARE(withoutPositions(again), withoutPositions(inv));
 }
 
-void TestInventory::saveAndLoad()
-{
+void TestInventory::saveAndLoad() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("inv.yaml"));
@@ -903,8 +903,7 @@ void TestInventory::saveAndLoad()
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("inv.yaml")});
 }
 
-void TestInventory::saveFailureNamesPath()
-{
+void TestInventory::saveFailureNamesPath() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("missing/dir/inv.yaml"));
@@ -913,7 +912,6 @@ void TestInventory::saveFailureNamesPath()
     QVERIFY2(error.startsWith(path + QStringLiteral(": ")), qPrintable(error));
     QVERIFY(!QFile::exists(path));
 }
-
 
 QTEST_GUILESS_MAIN(TestInventory)
 #include "tst_inventory.moc"
