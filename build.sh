@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# pgdeck developer entry point: installs what is missing (Debian 12), builds, and then
+#   ./build.sh run    starts the sandbox cluster and opens the console on it
+#   ./build.sh test   runs the whole test suite (what CI runs)
+#   ./build.sh build  only builds
+# PRESET=release|dev|asan picks the CMake preset (run: release, test: dev).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  g++ cmake ninja-build pkgconf git
+  qt6-base-dev qt6-base-dev-tools libqt6charts6-dev libqt6svg6-dev libqt6opengl6-dev libgl-dev
+  qt6-qpa-plugins libyaml-cpp-dev libpq-dev
+  postgresql postgresql-contrib
+  openssh-server openssh-client
+  fonts-dejavu-core xvfb xauth
+  desktop-file-utils appstream dpkg-dev file
+)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing: ${missing[*]}"
+    as_root apt-get update -qq
+    # Debian's postgresql package would start its own cluster: we run ours on loopback.
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  local preset=$1
+  echo "==> configuring and building (preset $preset)"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+}
+
+cmd=${1:-run}
+case "$cmd" in
+  build)
+    install_deps; build "${PRESET:-dev}" ;;
+  test)
+    install_deps; build "${PRESET:-dev}"
+    echo "==> running the test suite"
+    ctest --preset "${PRESET:-dev}" -j2 --timeout 600 ;;
+  run)
+    install_deps; build "${PRESET:-release}"
+    exec "build/${PRESET:-release}/app/pgdeck" --sandbox ;;
+  *)
+    echo "usage: $0 [run|test|build]" >&2; exit 2 ;;
+esac
