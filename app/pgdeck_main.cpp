@@ -1,2 +1,126 @@
+// pgdeck: the desktop console. A thin main: options, then the main window.
+#include "common/windowgrabber.h"
+#include "mainwindow.h"
+#include "sandbox/sandbox.h"
+
 #include <QApplication>
-int main(int argc, char **argv) { QApplication app(argc, argv); return 0; }
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace pgdeck;
+
+namespace {
+
+void warn(const QString &message)
+{
+    std::fprintf(stderr, "pgdeck: %s\n", qPrintable(message));
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("pgdeck"));
+    QApplication::setApplicationDisplayName(QStringLiteral("pgdeck"));
+    QApplication::setApplicationVersion(QStringLiteral(PGDECK_VERSION));
+    QApplication::setOrganizationName(QStringLiteral("pgdeck"));
+    QApplication::setOrganizationDomain(QStringLiteral("pgdeck.github.io"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.pgdeck.pgdeck"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Desktop console for scaling and deploying PostgreSQL."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption inventoryOpt(
+        {QStringLiteral("i"), QStringLiteral("inventory")},
+        QStringLiteral("Open this inventory file (default: the sandbox's, if it exists)."),
+        QStringLiteral("file"));
+    const QCommandLineOption sandboxOpt(
+        QStringLiteral("sandbox"),
+        QStringLiteral("Build (or finish building) the local sandbox, then open on it."));
+    const QCommandLineOption sandboxDirOpt(
+        QStringLiteral("sandbox-dir"),
+        QStringLiteral("Sandbox directory (default %1).").arg(Sandbox::defaultDir()),
+        QStringLiteral("dir"));
+    const QCommandLineOption sandboxPortOpt(
+        QStringLiteral("sandbox-port"),
+        QStringLiteral("First port of a new sandbox (default: the first free from %1).")
+            .arg(Sandbox::kDefaultPort),
+        QStringLiteral("port"));
+    const QCommandLineOption screenshotOpt(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save the window as PNG after the delay, then quit."),
+        QStringLiteral("file"));
+    const QCommandLineOption delayOpt(
+        QStringLiteral("screenshot-delay"),
+        QStringLiteral("Seconds before --screenshot is taken (default 3)."),
+        QStringLiteral("seconds"), QStringLiteral("3"));
+    parser.addOptions(
+        {inventoryOpt, sandboxOpt, sandboxDirOpt, sandboxPortOpt, screenshotOpt, delayOpt});
+    parser.process(app); // --help, --version and bad options end here
+
+    bool delayOk = false;
+    const double delay = parser.value(delayOpt).toDouble(&delayOk);
+    if (!delayOk || delay < 0 || delay > 3600) {
+        warn(QStringLiteral("--screenshot-delay must be a number of seconds from 0 to 3600"));
+        return 2;
+    }
+    if (parser.isSet(sandboxOpt) && parser.isSet(inventoryOpt)) {
+        warn(QStringLiteral("--sandbox and --inventory exclude each other"));
+        return 2;
+    }
+
+    SandboxConfig wanted;
+    wanted.dir = parser.isSet(sandboxDirOpt)
+                     ? QFileInfo(parser.value(sandboxDirOpt)).absoluteFilePath()
+                     : Sandbox::defaultDir();
+    if (parser.isSet(sandboxPortOpt)) {
+        bool ok = false;
+        wanted.basePort = parser.value(sandboxPortOpt).toInt(&ok);
+        if (!ok || wanted.basePort < 1024 || wanted.basePort > 65500) {
+            warn(QStringLiteral("--sandbox-port must be a number from 1024 to 65500"));
+            return 2;
+        }
+    }
+
+    MainWindow window;
+    window.resize(1280, 780);
+    window.show();
+
+    if (parser.isSet(sandboxOpt)) {
+        SandboxConfig config;
+        QString error;
+        if (Sandbox::resolveConfig(wanted, &config, &error)) {
+            window.startSandbox(config);
+        } else {
+            warn(error);
+            window.showEmptyState(error, true);
+        }
+    } else {
+        QString path = parser.value(inventoryOpt);
+        if (path.isEmpty() && QFileInfo::exists(wanted.inventoryPath()))
+            path = wanted.inventoryPath();
+        QString error;
+        if (!path.isEmpty() && !window.openInventory(path, &error)) {
+            warn(error);
+            window.showEmptyState(error, true);
+        }
+    }
+
+    if (parser.isSet(screenshotOpt)) {
+        const QString file = parser.value(screenshotOpt);
+        QTimer::singleShot(int(delay * 1000), &window, [&window, file] {
+            QString error;
+            const bool ok = WindowGrabber::save(&window, file, &error);
+            if (!ok)
+                warn(error);
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
+    }
+    return app.exec();
+}

@@ -77,20 +77,26 @@ CtlCommand::CtlCommand(QObject *parent)
     , m_out(stdout)
     , m_err(stderr)
 {
-    m_parser.setApplicationDescription(QStringLiteral("pgdeck command line: sandbox, plans, inventory."));
+    m_parser.setApplicationDescription(
+        QStringLiteral("pgdeck command line: sandbox, plans, inventory."));
     m_parser.addHelpOption();
     m_parser.addVersionOption();
     m_parser.addOptions({
         {QStringLiteral("dir"), QStringLiteral("Sandbox directory."), QStringLiteral("path")},
-        {QStringLiteral("port"), QStringLiteral("Sandbox base port (default 54320)."), QStringLiteral("port")},
-        {QStringLiteral("standbys"), QStringLiteral("Number of sandbox standbys (default 2)."), QStringLiteral("n")},
+        {QStringLiteral("port"), QStringLiteral("Sandbox base port (default 54320)."),
+         QStringLiteral("port")},
+        {QStringLiteral("standbys"), QStringLiteral("Number of sandbox standbys (default 2)."),
+         QStringLiteral("n")},
         {QStringLiteral("cascade"), QStringLiteral("Second standby streams from the first.")},
         {QStringLiteral("no-load"), QStringLiteral("Do not start the pgbench load.")},
         {QStringLiteral("dry-run"), QStringLiteral("Print the plan instead of running it.")},
-        {QStringLiteral("format"), QStringLiteral("Plan output: text, sh or json."), QStringLiteral("format"),
-         QStringLiteral("text")},
-        {{QStringLiteral("i"), QStringLiteral("inventory")}, QStringLiteral("Inventory file."), QStringLiteral("file")},
-        {QStringLiteral("cluster"), QStringLiteral("Only this cluster of the inventory."), QStringLiteral("name")},
+        {QStringLiteral("format"), QStringLiteral("Plan output: text, sh or json."),
+         QStringLiteral("format"), QStringLiteral("text")},
+        {{QStringLiteral("i"), QStringLiteral("inventory")},
+         QStringLiteral("Inventory file."),
+         QStringLiteral("file")},
+        {QStringLiteral("cluster"), QStringLiteral("Only this cluster of the inventory."),
+         QStringLiteral("name")},
     });
     m_parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See below."));
 }
@@ -134,7 +140,8 @@ int CtlCommand::run(const QStringList &arguments)
         return checkInventory(args[2]);
     if (cmd == QLatin1String("ping"))
         return ping();
-    return usage(QStringLiteral("unknown command or wrong arguments: %1").arg(args.join(QLatin1Char(' '))));
+    return usage(
+        QStringLiteral("unknown command or wrong arguments: %1").arg(args.join(QLatin1Char(' '))));
 }
 
 int CtlCommand::printPlan(const Plan &plan)
@@ -163,11 +170,12 @@ int CtlCommand::runPlan(const Plan &plan, const QString &resumeId)
         m_err.flush();
         executor.cancel();
     });
-    connect(&executor, &PlanExecutor::stepStarted, this, [&](int i, int total, const QString &title) {
-        stepClock.start();
-        m_out << QStringLiteral("[%1/%2] %3 ... ").arg(i + 1).arg(total).arg(title);
-        m_out.flush();
-    });
+    connect(&executor, &PlanExecutor::stepStarted, this,
+            [&](int i, int total, const QString &title) {
+                stepClock.start();
+                m_out << QStringLiteral("[%1/%2] %3 ... ").arg(i + 1).arg(total).arg(title);
+                m_out.flush();
+            });
     connect(&executor, &PlanExecutor::stepFinished, this,
             [&](int, PlanExecutor::StepOutcome outcome, const QString &message) {
                 m_out << PlanExecutor::outcomeName(outcome);
@@ -175,7 +183,8 @@ int CtlCommand::runPlan(const Plan &plan, const QString &resumeId)
                     m_out << QStringLiteral(" (%1 s)").arg(stepClock.elapsed() / 1000.0, 0, 'f', 1);
                 m_out << "\n";
                 if (outcome == PlanExecutor::StepOutcome::Failed && !message.isEmpty())
-                    m_out << "      " << QString(message).replace(QLatin1Char('\n'), QStringLiteral("\n      "))
+                    m_out << "      "
+                          << QString(message).replace(QLatin1Char('\n'), QStringLiteral("\n      "))
                           << "\n";
                 m_out.flush();
             });
@@ -187,7 +196,8 @@ int CtlCommand::runPlan(const Plan &plan, const QString &resumeId)
         loop.quit();
     });
     QString error;
-    const bool started = resumeId.isEmpty() ? executor.start(plan, &error) : executor.resume(resumeId, &error);
+    const bool started =
+        resumeId.isEmpty() ? executor.start(plan, &error) : executor.resume(resumeId, &error);
     if (!started) {
         m_err << "pgdeckctl: " << error << "\n";
         return 1;
@@ -233,7 +243,8 @@ int CtlCommand::listPlans()
         const QDateTime last = j.entries().isEmpty() ? j.plan().created() : j.entries().last().time;
         m_out << QStringLiteral("%1  %2  %3  %4\n")
                      .arg(id, last.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
-                          PlanJournal::runStateName(j.runState()).leftJustified(22), j.plan().title());
+                          PlanJournal::runStateName(j.runState()).leftJustified(22),
+                          j.plan().title());
     }
     return 0;
 }
@@ -270,7 +281,10 @@ int CtlCommand::checkInventory(const QString &path)
     int nodes = 0;
     for (const ClusterSpec &c : inv.clusters)
         nodes += c.nodes.size();
-    m_out << QStringLiteral("%1: ok, %2 clusters, %3 nodes\n").arg(path).arg(inv.clusters.size()).arg(nodes);
+    m_out << QStringLiteral("%1: ok, %2 clusters, %3 nodes\n")
+                 .arg(path)
+                 .arg(inv.clusters.size())
+                 .arg(nodes);
     return 0;
 }
 
@@ -280,8 +294,9 @@ int CtlCommand::ping()
     if (path.isEmpty()) {
         SandboxConfig c;
         QString error;
-        if (!Sandbox::loadConfig(m_parser.value(QStringLiteral("dir")).isEmpty() ? Sandbox::defaultDir()
-                                                                                  : m_parser.value(QStringLiteral("dir")),
+        if (!Sandbox::loadConfig(m_parser.value(QStringLiteral("dir")).isEmpty()
+                                     ? Sandbox::defaultDir()
+                                     : m_parser.value(QStringLiteral("dir")),
                                  &c, &error))
             return usage(QStringLiteral("no --inventory given and %1").arg(error));
         path = c.inventoryPath();
@@ -295,7 +310,8 @@ int CtlCommand::ping()
     }
     int failures = 0;
     for (const ClusterSpec &cluster : inv.clusters) {
-        if (m_parser.isSet(QStringLiteral("cluster")) && cluster.name != m_parser.value(QStringLiteral("cluster")))
+        if (m_parser.isSet(QStringLiteral("cluster")) &&
+            cluster.name != m_parser.value(QStringLiteral("cluster")))
             continue;
         m_out << "cluster " << cluster.name << "\n";
         // All nodes connect at once; the slowest bounds the wait, not the sum.
@@ -326,13 +342,15 @@ int CtlCommand::ping()
             const QList<PgResult> &r = results[i];
             if (r.isEmpty() || !r[0].ok()) {
                 ++failures;
-                m_out << QStringLiteral("  %1  DOWN  %2\n").arg(n.name.leftJustified(12),
-                                                               r.isEmpty() ? QStringLiteral("?") : r[0].errorMessage());
+                m_out << QStringLiteral("  %1  DOWN  %2\n")
+                             .arg(n.name.leftJustified(12),
+                                  r.isEmpty() ? QStringLiteral("?") : r[0].errorMessage());
                 continue;
             }
             const bool standby = r[1].scalar().toBool();
             m_out << QStringLiteral("  %1  up    PostgreSQL %2  %3  %4 standbys attached\n")
-                         .arg(n.name.leftJustified(12), r[0].text(0, 0).section(QLatin1Char(' '), 0, 0),
+                         .arg(n.name.leftJustified(12),
+                              r[0].text(0, 0).section(QLatin1Char(' '), 0, 0),
                               standby ? QStringLiteral("standby") : QStringLiteral("primary"),
                               r[2].text(0, 0));
         }
@@ -348,7 +366,8 @@ int CtlCommand::sandboxStatus(const QString &dir)
         m_err << "pgdeckctl: " << error << "\n";
         return 1;
     }
-    m_out << QStringLiteral("sandbox in %1, servers run as %2, PostgreSQL from %3\n").arg(c.dir, c.osUser, c.binDir);
+    m_out << QStringLiteral("sandbox in %1, servers run as %2, PostgreSQL from %3\n")
+                 .arg(c.dir, c.osUser, c.binDir);
     int down = 0;
     for (int i = 0; i < c.nodeCount(); ++i) {
         PgConnection conn;
@@ -360,16 +379,25 @@ int CtlCommand::sandboxStatus(const QString &dir)
              {QStringLiteral("select application_name, state, sync_state, "
                              "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint "
                              "from pg_stat_replication where not pg_is_in_recovery() or true"),
-              {}, {}},
-             {QStringLiteral("select status, sender_host || ':' || sender_port from pg_stat_wal_receiver"), {}, {}}},
+              {},
+              {}},
+             {QStringLiteral(
+                  "select status, sender_host || ':' || sender_port from pg_stat_wal_receiver"),
+              {},
+              {}}},
             10000);
         if (!r[0].ok()) {
             ++down;
-            m_out << QStringLiteral("  %1 port %2  DOWN  %3\n").arg(c.nodeName(i).leftJustified(9)).arg(c.port(i)).arg(r[0].errorMessage());
+            m_out << QStringLiteral("  %1 port %2  DOWN  %3\n")
+                         .arg(c.nodeName(i).leftJustified(9))
+                         .arg(c.port(i))
+                         .arg(r[0].errorMessage());
             continue;
         }
         const bool standby = r[0].scalar().toBool();
-        m_out << QStringLiteral("  %1 port %2  up    %3").arg(c.nodeName(i).leftJustified(9)).arg(c.port(i))
+        m_out << QStringLiteral("  %1 port %2  up    %3")
+                     .arg(c.nodeName(i).leftJustified(9))
+                     .arg(c.port(i))
                      .arg(standby ? QStringLiteral("standby") : QStringLiteral("primary"));
         if (standby && r[2].ok() && r[2].rowCount())
             m_out << QStringLiteral(", receiver %1 from %2").arg(r[2].text(0, 0), r[2].text(0, 1));
@@ -378,7 +406,9 @@ int CtlCommand::sandboxStatus(const QString &dir)
             for (int row = 0; row < r[1].rowCount(); ++row)
                 m_out << QStringLiteral("      -> %1  %2 (%3)%4\n")
                              .arg(r[1].text(row, 0), r[1].text(row, 1), r[1].text(row, 2),
-                                  standby ? QString() : QStringLiteral(", replay lag %1 bytes").arg(r[1].text(row, 3)));
+                                  standby ? QString()
+                                          : QStringLiteral(", replay lag %1 bytes")
+                                                .arg(r[1].text(row, 3)));
     }
     m_out << "inventory: " << c.inventoryPath() << "\n";
     return down ? 1 : 0;
@@ -389,7 +419,8 @@ int CtlCommand::sandbox(const QStringList &args)
     if (args.size() != 1)
         return usage(QStringLiteral("sandbox needs one of: up, status, down"));
     const QString dirOpt = m_parser.value(QStringLiteral("dir"));
-    const QString dir = QFileInfo(dirOpt.isEmpty() ? Sandbox::defaultDir() : dirOpt).absoluteFilePath();
+    const QString dir =
+        QFileInfo(dirOpt.isEmpty() ? Sandbox::defaultDir() : dirOpt).absoluteFilePath();
     const QString action = args[0];
     if (action == QLatin1String("status"))
         return sandboxStatus(dir);
@@ -404,7 +435,8 @@ int CtlCommand::sandbox(const QStringList &args)
         return m_parser.isSet(QStringLiteral("dry-run")) ? printPlan(plan) : runPlan(plan);
     }
     if (action != QLatin1String("up"))
-        return usage(QStringLiteral("unknown sandbox action \"%1\" (up, status or down)").arg(action));
+        return usage(
+            QStringLiteral("unknown sandbox action \"%1\" (up, status or down)").arg(action));
 
     SandboxConfig wanted;
     wanted.dir = dir;

@@ -8,8 +8,8 @@ namespace pgdeck {
 // $PGDECK_STATE_DIR wins (tests use it); else $XDG_STATE_HOME/pgdeck, else
 // ~/.local/state/pgdeck, as the XDG base directory spec says.
 QString stateDir();
-QString planJournalDir();   // stateDir()/plans
-QString auditLogPath();     // stateDir()/audit.jsonl
+QString planJournalDir(); // stateDir()/plans
+QString auditLogPath();   // stateDir()/audit.jsonl
 bool ensureDir(const QString &path, QString *error);
 
 // The OS user running pgdeck, for the audit log.

@@ -2,7 +2,8 @@
 
 namespace pgdeck {
 
-const NodeSpec *ClusterSpec::node(const QString &nodeName) const {
+const NodeSpec *ClusterSpec::node(const QString &nodeName) const
+{
     for (const NodeSpec &n : nodes) {
         if (n.name == nodeName)
             return &n;
@@ -10,7 +11,8 @@ const NodeSpec *ClusterSpec::node(const QString &nodeName) const {
     return nullptr;
 }
 
-const ClusterSpec *Inventory::cluster(const QString &clusterName) const {
+const ClusterSpec *Inventory::cluster(const QString &clusterName) const
+{
     for (const ClusterSpec &c : clusters) {
         if (c.name == clusterName)
             return &c;
@@ -18,7 +20,8 @@ const ClusterSpec *Inventory::cluster(const QString &clusterName) const {
     return nullptr;
 }
 
-QString InventoryError::toString() const {
+QString InventoryError::toString() const
+{
     // The "file:line:column: message" form is what compilers print, so editors,
     // terminals and CI logs already know how to turn it into a link.
     QString where = file;

@@ -15,18 +15,18 @@ struct NodeSpec {
     int port = 0;
     QString dbname;
     QString user;
-    QString service;     // a pg_service.conf entry
-    QString role;        // primary, standby, coordinator, worker (free text is refused)
-    QString ssh;         // user@host for commands on the node's machine
-    QString patroni;     // Patroni REST base URL
+    QString service; // a pg_service.conf entry
+    QString role;    // primary, standby, coordinator, worker (free text is refused)
+    QString ssh;     // user@host for commands on the node's machine
+    QString patroni; // Patroni REST base URL
     QString region;
-    QString upstream;    // name of the node this standby streams from
+    QString upstream; // name of the node this standby streams from
     QString sslmode;
     QString sslrootcert;
     QString sslcert;
     QString sslkey;
-    QString dataDir;     // data directory on the node's host, when pgdeck manages it
-    int line = 0;        // where the node was declared, for messages
+    QString dataDir; // data directory on the node's host, when pgdeck manages it
+    int line = 0;    // where the node was declared, for messages
     int column = 0;
 
     bool operator==(const NodeSpec &) const = default;

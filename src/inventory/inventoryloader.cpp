@@ -45,7 +45,8 @@ const QStringList kSslModes = {QStringLiteral("disable"),   QStringLiteral("allo
                                QStringLiteral("prefer"),    QStringLiteral("require"),
                                QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
 
-QStringList nodeKeys() {
+QStringList nodeKeys()
+{
     QStringList keys;
     for (const StringField &f : kNodeStringFields)
         keys << QString::fromLatin1(f.key);
@@ -54,7 +55,8 @@ QStringList nodeKeys() {
 }
 
 // Names people bring from libpq, psql or other tools, mapped to ours.
-QString alias(const QString &normalized) {
+QString alias(const QString &normalized)
+{
     static const QHash<QString, QString> aliases = {
         {QStringLiteral("hostname"), QStringLiteral("host")},
         {QStringLiteral("hostaddr"), QStringLiteral("host")},
@@ -74,7 +76,8 @@ QString alias(const QString &normalized) {
 }
 
 // Optimal string alignment distance: a swapped pair ("prot") counts as one edit.
-int editDistance(const QString &a, const QString &b) {
+int editDistance(const QString &a, const QString &b)
+{
     const qsizetype n = a.size();
     const qsizetype m = b.size();
     QList<QList<int>> d(n + 1, QList<int>(m + 1, 0));
@@ -94,7 +97,8 @@ int editDistance(const QString &a, const QString &b) {
 }
 
 // The closest candidate, or an empty string when nothing is close enough to help.
-QString suggestion(const QString &word, const QStringList &candidates) {
+QString suggestion(const QString &word, const QStringList &candidates)
+{
     QString normalized = word.toLower();
     normalized.replace(QLatin1Char('-'), QLatin1Char('_'));
     const QString aliased = alias(QString(normalized).remove(QLatin1Char('_')));
@@ -113,28 +117,33 @@ QString suggestion(const QString &word, const QStringList &candidates) {
     return best;
 }
 
-QString didYouMean(const QString &word, const QStringList &candidates) {
+QString didYouMean(const QString &word, const QStringList &candidates)
+{
     const QString s = suggestion(word, candidates);
     if (s.isEmpty() || s == word)
         return {};
     return QStringLiteral(" (did you mean \"%1\"?)").arg(s);
 }
 
-bool isPasswordKey(const QString &key) {
+bool isPasswordKey(const QString &key)
+{
     const QString k = key.toLower().remove(QLatin1Char('_')).remove(QLatin1Char('-'));
     return k == QLatin1String("password") || k == QLatin1String("passwd") ||
            k == QLatin1String("pgpassword") || k == QLatin1String("sslpassword");
 }
 
-QString quoted(const QString &s) {
+QString quoted(const QString &s)
+{
     return QLatin1Char('"') + s + QLatin1Char('"');
 }
 
-QString fromYaml(const std::string &s) {
+QString fromYaml(const std::string &s)
+{
     return QString::fromStdString(s);
 }
 
-QString shapeName(const YAML::Node &node) {
+QString shapeName(const YAML::Node &node)
+{
     switch (node.Type()) {
     case YAML::NodeType::Sequence:
         return QStringLiteral("a list");
@@ -150,7 +159,8 @@ QString shapeName(const YAML::Node &node) {
     return QStringLiteral("undefined");
 }
 
-bool parseDouble(const QString &text, double *value) {
+bool parseDouble(const QString &text, double *value)
+{
     const std::string s = text.trimmed().toStdString();
     if (s.empty())
         return false;
@@ -173,7 +183,8 @@ struct Entry {
 class Validator {
 public:
     explicit Validator(const QString &file)
-        : m_file(file) {}
+        : m_file(file)
+    {}
 
     Inventory run(const YAML::Node &doc);
     QList<InventoryError> takeErrors();
@@ -197,7 +208,8 @@ private:
     int m_scanBudget = 200000;    // aliases can make a small file a huge tree
 };
 
-void Validator::error(const YAML::Mark &mark, const QString &message) {
+void Validator::error(const YAML::Mark &mark, const QString &message)
+{
     InventoryError e;
     e.file = m_file;
     if (!mark.is_null()) {
@@ -208,7 +220,8 @@ void Validator::error(const YAML::Mark &mark, const QString &message) {
     m_errors << e;
 }
 
-QList<InventoryError> Validator::takeErrors() {
+QList<InventoryError> Validator::takeErrors()
+{
     // Report in file order, whatever order the checks ran in.
     std::stable_sort(m_errors.begin(), m_errors.end(),
                      [](const InventoryError &a, const InventoryError &b) {
@@ -219,7 +232,8 @@ QList<InventoryError> Validator::takeErrors() {
 
 // A password is refused wherever it appears, even under an unknown key, so a
 // secret never sits in a file that tends to be shared and committed.
-void Validator::scanForPasswords(const YAML::Node &node, int depth) {
+void Validator::scanForPasswords(const YAML::Node &node, int depth)
+{
     if (depth > 64 || --m_scanBudget < 0)
         return;
     if (node.IsMap()) {
@@ -240,7 +254,8 @@ void Validator::scanForPasswords(const YAML::Node &node, int depth) {
 }
 
 QList<Entry> Validator::entries(const YAML::Node &map, const QStringList &known,
-                                const QString &where) {
+                                const QString &where)
+{
     QList<Entry> result;
     QHash<QString, int> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
@@ -271,7 +286,8 @@ QList<Entry> Validator::entries(const YAML::Node &map, const QStringList &known,
     return result;
 }
 
-bool Validator::readString(const Entry &e, const QString &where, QString *out) {
+bool Validator::readString(const Entry &e, const QString &where, QString *out)
+{
     if (e.value.IsNull()) {
         out->clear(); // "key:" with nothing after it means "not given"
         return true;
@@ -285,7 +301,8 @@ bool Validator::readString(const Entry &e, const QString &where, QString *out) {
     return true;
 }
 
-Inventory Validator::run(const YAML::Node &doc) {
+Inventory Validator::run(const YAML::Node &doc)
+{
     Inventory inv;
     scanForPasswords(doc, 0);
     if (!doc.IsDefined() || doc.IsNull())
@@ -329,7 +346,8 @@ Inventory Validator::run(const YAML::Node &doc) {
 
 // The value of a map's "name" key if it is a plain scalar, for labelling messages
 // about the map's other keys before they have been read.
-QString peekName(const YAML::Node &map) {
+QString peekName(const YAML::Node &map)
+{
     for (auto it = map.begin(); it != map.end(); ++it) {
         if (it->first.IsScalar() && it->first.Scalar() == "name" && it->second.IsScalar())
             return fromYaml(it->second.Scalar());
@@ -337,7 +355,8 @@ QString peekName(const YAML::Node &map) {
     return {};
 }
 
-ClusterSpec Validator::readCluster(const YAML::Node &item, int index) {
+ClusterSpec Validator::readCluster(const YAML::Node &item, int index)
+{
     ClusterSpec cluster;
     m_clusterNameMark = item.Mark();
     if (!item.IsMap()) {
@@ -388,7 +407,8 @@ ClusterSpec Validator::readCluster(const YAML::Node &item, int index) {
     return cluster;
 }
 
-NodeSpec Validator::readNode(const YAML::Node &item, int index, const QString &clusterLabel) {
+NodeSpec Validator::readNode(const YAML::Node &item, int index, const QString &clusterLabel)
+{
     NodeSpec node;
     const YAML::Mark mark = item.Mark();
     if (!mark.is_null()) {
@@ -471,7 +491,8 @@ NodeSpec Validator::readNode(const YAML::Node &item, int index, const QString &c
     return node;
 }
 
-void Validator::checkNodes(const ClusterSpec &cluster, const QString &clusterLabel) {
+void Validator::checkNodes(const ClusterSpec &cluster, const QString &clusterLabel)
+{
     QHash<QString, int> firstLine;
     for (qsizetype i = 0; i < cluster.nodes.size(); ++i) {
         const NodeSpec &n = cluster.nodes.at(i);
@@ -506,7 +527,8 @@ void Validator::checkNodes(const ClusterSpec &cluster, const QString &clusterLab
     }
 }
 
-MonitorSettings Validator::readMonitor(const YAML::Node &map, const QString &clusterLabel) {
+MonitorSettings Validator::readMonitor(const YAML::Node &map, const QString &clusterLabel)
+{
     MonitorSettings m;
     const QString where = QStringLiteral("the monitor settings of %1").arg(clusterLabel);
     for (const Entry &e : entries(map, kMonitorKeys, where)) {
@@ -552,7 +574,8 @@ MonitorSettings Validator::readMonitor(const YAML::Node &map, const QString &clu
 
 } // namespace
 
-bool InventoryLoader::parseDurationMs(const QString &text, double *ms) {
+bool InventoryLoader::parseDurationMs(const QString &text, double *ms)
+{
     static const QRegularExpression re(
         QStringLiteral("^\\s*([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)\\s*([A-Za-z]*)\\s*$"));
     const QRegularExpressionMatch m = re.match(text);
@@ -595,7 +618,8 @@ bool InventoryLoader::parseDurationMs(const QString &text, double *ms) {
     return std::isfinite(*ms);
 }
 
-bool InventoryLoader::parseSize(const QString &text, qint64 *bytes) {
+bool InventoryLoader::parseSize(const QString &text, qint64 *bytes)
+{
     static const QRegularExpression re(
         QStringLiteral("^\\s*([0-9]+)(?:\\.([0-9]+))?\\s*([A-Za-z]*)\\s*$"));
     const QRegularExpressionMatch m = re.match(text);
@@ -641,7 +665,8 @@ bool InventoryLoader::parseSize(const QString &text, qint64 *bytes) {
 }
 
 bool InventoryLoader::parse(const QByteArray &yaml, const QString &fileNameForMessages,
-                            Inventory *out, QList<InventoryError> *errors) {
+                            Inventory *out, QList<InventoryError> *errors)
+{
     Validator validator(fileNameForMessages);
     Inventory inv;
     try {
@@ -667,7 +692,8 @@ bool InventoryLoader::parse(const QByteArray &yaml, const QString &fileNameForMe
     return true;
 }
 
-bool InventoryLoader::load(const QString &path, Inventory *out, QList<InventoryError> *errors) {
+bool InventoryLoader::load(const QString &path, Inventory *out, QList<InventoryError> *errors)
+{
     auto fail = [&](const QString &reason) {
         if (errors) {
             InventoryError e;

@@ -29,7 +29,8 @@ constexpr Field kAfterPort[] = {
 
 constexpr int kColumnLimit = 100;
 
-bool isPlainChar(QChar c) {
+bool isPlainChar(QChar c)
+{
     if (c.unicode() < 128) {
         return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('.') ||
                c == QLatin1Char('/') || c == QLatin1Char('-') || c == QLatin1Char('+') ||
@@ -39,7 +40,8 @@ bool isPlainChar(QChar c) {
 }
 
 // Would a YAML reader take this word for something other than a string?
-bool looksTyped(const QString &s) {
+bool looksTyped(const QString &s)
+{
     static const QStringList reserved = {
         QStringLiteral("null"),  QStringLiteral("~"),    QStringLiteral("true"),
         QStringLiteral("false"), QStringLiteral("yes"),  QStringLiteral("no"),
@@ -60,7 +62,8 @@ bool looksTyped(const QString &s) {
     return s.startsWith(QLatin1String("0x")) || s.startsWith(QLatin1String("0o"));
 }
 
-QString escaped(const QString &s) {
+QString escaped(const QString &s)
+{
     QString out = QStringLiteral("\"");
     for (const char32_t cp : s.toUcs4()) {
         switch (cp) {
@@ -101,11 +104,13 @@ class FlowMap {
 public:
     FlowMap(QString *out, const QString &opening)
         : m_out(out)
-        , m_indent(opening.size()) {
+        , m_indent(opening.size())
+    {
         m_line = opening;
     }
 
-    void add(const QString &key, const QString &value) {
+    void add(const QString &key, const QString &value)
+    {
         const QString item = key + QLatin1String(": ") + value;
         if (m_count > 0) {
             m_line += QLatin1Char(',');
@@ -129,7 +134,8 @@ private:
     int m_count = 0;
 };
 
-void writeNode(QString *out, const NodeSpec &n) {
+void writeNode(QString *out, const NodeSpec &n)
+{
     FlowMap map(out, QStringLiteral("      - { "));
     auto add = [&](const Field &f) {
         const QString &value = n.*f.member;
@@ -145,7 +151,8 @@ void writeNode(QString *out, const NodeSpec &n) {
     map.finish();
 }
 
-void writeMonitor(QString *out, const MonitorSettings &m) {
+void writeMonitor(QString *out, const MonitorSettings &m)
+{
     const MonitorSettings defaults;
     if (m == defaults)
         return;
@@ -162,7 +169,8 @@ void writeMonitor(QString *out, const MonitorSettings &m) {
 
 } // namespace
 
-QString InventoryWriter::quoteScalar(const QString &value) {
+QString InventoryWriter::quoteScalar(const QString &value)
+{
     bool plain = !value.isEmpty() && !looksTyped(value);
     for (qsizetype i = 0; plain && i < value.size(); ++i) {
         const QChar c = value.at(i);
@@ -185,7 +193,8 @@ QString InventoryWriter::quoteScalar(const QString &value) {
     return plain ? value : escaped(value);
 }
 
-QString InventoryWriter::formatDuration(int ms) {
+QString InventoryWriter::formatDuration(int ms)
+{
     if (ms != 0 && ms % 3600000 == 0)
         return QStringLiteral("%1h").arg(ms / 3600000);
     if (ms != 0 && ms % 60000 == 0)
@@ -195,7 +204,8 @@ QString InventoryWriter::formatDuration(int ms) {
     return QStringLiteral("%1ms").arg(ms);
 }
 
-QString InventoryWriter::formatSize(qint64 bytes) {
+QString InventoryWriter::formatSize(qint64 bytes)
+{
     static const struct {
         qint64 factor;
         const char *unit;
@@ -212,7 +222,8 @@ QString InventoryWriter::formatSize(qint64 bytes) {
     return QString::number(bytes);
 }
 
-QString InventoryWriter::formatSeconds(double seconds) {
+QString InventoryWriter::formatSeconds(double seconds)
+{
     char buf[64];
     const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, seconds);
     if (ec != std::errc())
@@ -220,7 +231,8 @@ QString InventoryWriter::formatSeconds(double seconds) {
     return QString::fromLatin1(buf, end - buf);
 }
 
-QByteArray InventoryWriter::toYaml(const Inventory &inv) {
+QByteArray InventoryWriter::toYaml(const Inventory &inv)
+{
     QString out = QStringLiteral(
         "# pgdeck inventory. Passwords never go here: libpq reads them from ~/.pgpass\n"
         "# (or PGPASSFILE), and pgdeck keeps the ones you type in the OS keychain.\n");
@@ -243,7 +255,8 @@ QByteArray InventoryWriter::toYaml(const Inventory &inv) {
     return out.toUtf8();
 }
 
-bool InventoryWriter::save(const Inventory &inv, const QString &path, QString *error) {
+bool InventoryWriter::save(const Inventory &inv, const QString &path, QString *error)
+{
     QSaveFile file(path);
     const QByteArray data = toYaml(inv);
     if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit()) {

@@ -112,8 +112,8 @@ QString ConnectionParams::toConninfo(bool maskSecrets) const
 {
     QStringList parts;
     for (const auto &item : m_items) {
-        const QString v = (maskSecrets && isSecretKeyword(item.first)) ? QStringLiteral("********")
-                                                                      : item.second;
+        const QString v =
+            (maskSecrets && isSecretKeyword(item.first)) ? QStringLiteral("********") : item.second;
         parts << item.first + QLatin1Char('=') + conninfoValue(v);
     }
     return parts.join(QLatin1Char(' '));

@@ -153,10 +153,10 @@ void PgConnection::startConnect()
 
     // Resolve names with QHostInfo first: PQconnectStart would call getaddrinfo and block.
     const QStringList hosts = m_params.value(QStringLiteral("host")).split(QLatin1Char(','));
-    const bool needLookup = !m_params.has(QStringLiteral("hostaddr"))
-                            && m_params.has(QStringLiteral("host")) && hosts.size() == 1
-                            && !hosts[0].startsWith(QLatin1Char('/'))
-                            && !hosts[0].startsWith(QLatin1Char('@')) && !isIpLiteral(hosts[0]);
+    const bool needLookup = !m_params.has(QStringLiteral("hostaddr")) &&
+                            m_params.has(QStringLiteral("host")) && hosts.size() == 1 &&
+                            !hosts[0].startsWith(QLatin1Char('/')) &&
+                            !hosts[0].startsWith(QLatin1Char('@')) && !isIpLiteral(hosts[0]);
     if (!needLookup) {
         startLibpq({});
         return;
@@ -200,7 +200,8 @@ void PgConnection::startLibpq(const QStringList &hostaddrs)
         items.append({QStringLiteral("hostaddr"), hostaddrs.join(QLatin1Char(','))});
     }
     setDefault(QStringLiteral("application_name"), m_applicationName);
-    setDefault(QStringLiteral("connect_timeout"), QString::number(qMax(2, m_connectTimeoutMs / 1000)));
+    setDefault(QStringLiteral("connect_timeout"),
+               QString::number(qMax(2, m_connectTimeoutMs / 1000)));
     // Notice a dead peer in seconds rather than the kernel's two hours.
     setDefault(QStringLiteral("keepalives"), QStringLiteral("1"));
     setDefault(QStringLiteral("keepalives_idle"), QStringLiteral("10"));
@@ -438,8 +439,9 @@ void PgConnection::startNextJob()
 
 bool PgConnection::sendJob(Job &job)
 {
-    job.results = QList<PgResult>(job.queries.size(),
-                                  PgResult::failure(PgResult::Status::Skipped, QStringLiteral("no result")));
+    job.results =
+        QList<PgResult>(job.queries.size(),
+                        PgResult::failure(PgResult::Status::Skipped, QStringLiteral("no result")));
     job.answered = QList<bool>(job.queries.size(), false);
     const PgQuery &first = job.queries.constFirst();
     job.pipeline = job.batch || !first.prepareAs.isEmpty();
@@ -692,11 +694,11 @@ QList<PgResult> PgConnection::execBatchSync(const QList<PgQuery> &queries, int t
         loop.exec();
     if (!done) {
         // Timed out: the job is still queued with &loop as context and will be dropped.
-        return QList<PgResult>(queries.size(),
-                               PgResult::failure(PgResult::Status::Error,
-                                                 QStringLiteral("%1: no answer within %2 ms")
-                                                     .arg(displayName())
-                                                     .arg(timeoutMs)));
+        return QList<PgResult>(
+            queries.size(),
+            PgResult::failure(
+                PgResult::Status::Error,
+                QStringLiteral("%1: no answer within %2 ms").arg(displayName()).arg(timeoutMs)));
     }
     return results;
 }

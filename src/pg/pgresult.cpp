@@ -68,9 +68,8 @@ PgResult PgResult::Builder::from(const pg_result *res, bool cancelRequested)
     if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR) {
         r.m_sqlState = QString::fromUtf8(PQresultErrorField(res, PG_DIAG_SQLSTATE));
         r.m_error = QString::fromUtf8(PQresultErrorMessage(res)).trimmed();
-        r.m_status = (cancelRequested && r.m_sqlState == QLatin1String("57014"))
-                         ? Status::Cancelled
-                         : Status::Error;
+        r.m_status = (cancelRequested && r.m_sqlState == QLatin1String("57014")) ? Status::Cancelled
+                                                                                 : Status::Error;
         return r;
     }
     r.m_commandTag = QString::fromUtf8(PQcmdStatus(const_cast<pg_result *>(res)));

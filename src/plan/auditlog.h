@@ -11,9 +11,9 @@ struct AuditRecord {
     QString cluster;
     QString planId;
     QString step;
-    QString node;   // node or host the step ran on
-    QString kind;   // sql, command, write-file, ...
-    QString what;   // the statement or command line
+    QString node;    // node or host the step ran on
+    QString kind;    // sql, command, write-file, ...
+    QString what;    // the statement or command line
     QString outcome; // ok, skipped, failed, cancelled
     QString message;
 };

@@ -15,8 +15,7 @@ constexpr qsizetype kOutputCap = 64 * 1024;
 CommandRunner::CommandRunner(QObject *parent)
     : QObject(parent)
     , m_sshOptions(defaultSshOptions())
-{
-}
+{}
 
 CommandRunner::~CommandRunner()
 {
@@ -44,10 +43,11 @@ QStringList CommandRunner::commandLine(const HostTarget &host, const QStringList
         if (host.isLocal() && host.runAs == currentOsUser())
             ; // already that user
         else if (host.isLocal() && runningAsRoot())
-            prefix = {QStringLiteral("runuser"), QStringLiteral("-u"), host.runAs, QStringLiteral("--")};
-        else
-            prefix = {QStringLiteral("sudo"), QStringLiteral("-n"), QStringLiteral("-u"), host.runAs,
+            prefix = {QStringLiteral("runuser"), QStringLiteral("-u"), host.runAs,
                       QStringLiteral("--")};
+        else
+            prefix = {QStringLiteral("sudo"), QStringLiteral("-n"), QStringLiteral("-u"),
+                      host.runAs, QStringLiteral("--")};
     }
     if (host.isLocal())
         return prefix + argv;
@@ -83,7 +83,8 @@ void CommandRunner::run(const HostTarget &host, const QStringList &argv, const Q
     connect(m_process, &QProcess::errorOccurred, this, [this, line](QProcess::ProcessError e) {
         if (e == QProcess::FailedToStart) {
             Result r = m_result;
-            r.error = QStringLiteral("cannot start %1: %2").arg(line.value(0), m_process->errorString());
+            r.error =
+                QStringLiteral("cannot start %1: %2").arg(line.value(0), m_process->errorString());
             finish(r);
         }
     });

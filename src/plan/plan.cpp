@@ -14,8 +14,7 @@ Plan::Plan(const QString &title, const QString &cluster)
     , m_title(title)
     , m_cluster(cluster)
     , m_created(QDateTime::currentDateTimeUtc())
-{
-}
+{}
 
 void Plan::setNode(const QString &name, const ConnectionParams &params)
 {
@@ -53,8 +52,9 @@ bool Plan::validate(QString *error) const
             return false;
         }
         ids.insert(s.id);
-        const bool needsNode = s.kind == PlanStep::Kind::Sql || s.kind == PlanStep::Kind::WaitUntil
-                               || s.kind == PlanStep::Kind::Verify;
+        const bool needsNode = s.kind == PlanStep::Kind::Sql ||
+                               s.kind == PlanStep::Kind::WaitUntil ||
+                               s.kind == PlanStep::Kind::Verify;
         if (needsNode && !m_nodes.contains(s.node)) {
             *error = QStringLiteral("%1: unknown node \"%2\"").arg(where, s.node);
             return false;
@@ -113,7 +113,8 @@ bool Plan::fromJson(const QJsonObject &o, Plan *plan, QString *error)
     }
     p.m_title = o.value(QLatin1String("title")).toString();
     p.m_cluster = o.value(QLatin1String("cluster")).toString();
-    p.m_created = QDateTime::fromString(o.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
+    p.m_created =
+        QDateTime::fromString(o.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
     const QJsonObject nodes = o.value(QLatin1String("nodes")).toObject();
     for (auto it = nodes.begin(); it != nodes.end(); ++it) {
         QString err;
@@ -218,8 +219,8 @@ PlanStep writeFile(const QString &id, const QString &title, const HostTarget &ho
     return s;
 }
 
-PlanStep waitUntil(const QString &id, const QString &title, const QString &node,
-                   const QString &sql, int timeoutMs)
+PlanStep waitUntil(const QString &id, const QString &title, const QString &node, const QString &sql,
+                   int timeoutMs)
 {
     PlanStep s = steps::sql(id, title, node, sql);
     s.kind = PlanStep::Kind::WaitUntil;

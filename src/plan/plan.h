@@ -1,7 +1,7 @@
 #pragma once
 
-#include "planstep.h"
 #include "pg/connectionparams.h"
+#include "planstep.h"
 
 #include <QDateTime>
 #include <QList>
@@ -59,8 +59,8 @@ PlanStep command(const QString &id, const QString &title, const HostTarget &host
                  const QStringList &argv);
 PlanStep writeFile(const QString &id, const QString &title, const HostTarget &host,
                    const QString &path, const QString &content, int mode = 0644);
-PlanStep waitUntil(const QString &id, const QString &title, const QString &node,
-                   const QString &sql, int timeoutMs);
+PlanStep waitUntil(const QString &id, const QString &title, const QString &node, const QString &sql,
+                   int timeoutMs);
 PlanStep verify(const QString &id, const QString &title, const QString &node, const QString &sql,
                 const QString &expect);
 

@@ -13,8 +13,8 @@
 #include <QTimer>
 
 #include <grp.h>
-#include <sys/stat.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pgdeck {
@@ -323,7 +323,8 @@ void PlanExecutor::executeCommand(const PlanStep &step)
                       if (token != m_stepToken)
                           return;
                       if (r.cancelled)
-                          completeStep(StepOutcome::Cancelled, QStringLiteral("cancelled by the user"));
+                          completeStep(StepOutcome::Cancelled,
+                                       QStringLiteral("cancelled by the user"));
                       else if (r.ok())
                           completeStep(StepOutcome::Done, {});
                       else {
@@ -349,18 +350,21 @@ void PlanExecutor::executeWriteFile(const PlanStep &step)
     if (local && (!asOther || runningAsRoot())) {
         QSaveFile f(step.path);
         if (!f.open(QIODevice::WriteOnly)) {
-            completeStep(StepOutcome::Failed, QStringLiteral("%1: %2").arg(step.path, f.errorString()));
+            completeStep(StepOutcome::Failed,
+                         QStringLiteral("%1: %2").arg(step.path, f.errorString()));
             return;
         }
         f.write(content.toUtf8());
         if (!f.commit()) {
-            completeStep(StepOutcome::Failed, QStringLiteral("%1: %2").arg(step.path, f.errorString()));
+            completeStep(StepOutcome::Failed,
+                         QStringLiteral("%1: %2").arg(step.path, f.errorString()));
             return;
         }
         ::chmod(QFile::encodeName(step.path).constData(), mode_t(step.fileMode));
         if (asOther) {
             const passwd *pw = getpwnam(step.host.runAs.toLocal8Bit().constData());
-            if (!pw || ::chown(QFile::encodeName(step.path).constData(), pw->pw_uid, pw->pw_gid) != 0) {
+            if (!pw ||
+                ::chown(QFile::encodeName(step.path).constData(), pw->pw_uid, pw->pw_gid) != 0) {
                 completeStep(StepOutcome::Failed,
                              QStringLiteral("%1: cannot give the file to user %2")
                                  .arg(step.path, step.host.runAs));
@@ -375,19 +379,21 @@ void PlanExecutor::executeWriteFile(const PlanStep &step)
                                           "\"$1.pgdeck-tmp\" && mv \"$1.pgdeck-tmp\" \"$1\"")
                                .arg(QString::number(step.fileMode, 8));
     const quint64 token = m_stepToken;
-    m_runner->run(step.host, {QStringLiteral("sh"), QStringLiteral("-c"), script, QStringLiteral("sh"), step.path},
-                  content.toUtf8(), step.timeoutMs ? step.timeoutMs : 120000,
-                  [this, token](const CommandRunner::Result &r) {
-                      if (token != m_stepToken)
-                          return;
-                      if (r.ok())
-                          completeStep(StepOutcome::Done, {});
-                      else
-                          completeStep(r.cancelled ? StepOutcome::Cancelled : StepOutcome::Failed,
-                                       (r.error.isEmpty() ? QStringLiteral("exit status %1").arg(r.exitCode)
-                                                          : r.error)
-                                           + QStringLiteral(": ") + r.output.trimmed());
-                  });
+    m_runner->run(
+        step.host,
+        {QStringLiteral("sh"), QStringLiteral("-c"), script, QStringLiteral("sh"), step.path},
+        content.toUtf8(), step.timeoutMs ? step.timeoutMs : 120000,
+        [this, token](const CommandRunner::Result &r) {
+            if (token != m_stepToken)
+                return;
+            if (r.ok())
+                completeStep(StepOutcome::Done, {});
+            else
+                completeStep(r.cancelled ? StepOutcome::Cancelled : StepOutcome::Failed,
+                             (r.error.isEmpty() ? QStringLiteral("exit status %1").arg(r.exitCode)
+                                                : r.error) +
+                                 QStringLiteral(": ") + r.output.trimmed());
+        });
 }
 
 void PlanExecutor::pollWait()
@@ -405,8 +411,9 @@ void PlanExecutor::pollWait()
             return;
         }
         if (r.ok() && r.scalar().toBool()) {
-            completeStep(StepOutcome::Done,
-                         QStringLiteral("condition held after %1 s").arg(m_waitClock.elapsed() / 1000.0));
+            completeStep(
+                StepOutcome::Done,
+                QStringLiteral("condition held after %1 s").arg(m_waitClock.elapsed() / 1000.0));
             return;
         }
         if (!r.ok())
@@ -456,11 +463,11 @@ void PlanExecutor::completeStep(StepOutcome outcome, const QString &rawMessage)
     const PlanStep &step = plan().steps()[m_index];
     const QString message = secrets::mask(rawMessage);
     const bool ok = outcome == StepOutcome::Done || outcome == StepOutcome::Skipped;
-    m_journal.append(ok ? (outcome == StepOutcome::Skipped ? QStringLiteral("skipped")
-                                                           : QStringLiteral("done"))
-                        : (outcome == StepOutcome::Cancelled ? QStringLiteral("cancelled")
-                                                             : QStringLiteral("failed")),
-                     step.id, message);
+    m_journal.append(
+        ok ? (outcome == StepOutcome::Skipped ? QStringLiteral("skipped") : QStringLiteral("done"))
+           : (outcome == StepOutcome::Cancelled ? QStringLiteral("cancelled")
+                                                : QStringLiteral("failed")),
+        step.id, message);
     AuditRecord audit;
     audit.cluster = plan().cluster();
     audit.planId = plan().id();
@@ -481,7 +488,8 @@ void PlanExecutor::completeStep(StepOutcome outcome, const QString &rawMessage)
         return;
     }
     const QString where = describeStep(m_index);
-    const QString place = step.node.isEmpty() ? step.host.describe() : QStringLiteral("node ") + step.node;
+    const QString place =
+        step.node.isEmpty() ? step.host.describe() : QStringLiteral("node ") + step.node;
     QString summary;
     if (outcome == StepOutcome::Cancelled)
         summary = QStringLiteral("plan %1 cancelled at %2. Steps before it are done and recorded; "
@@ -498,10 +506,12 @@ void PlanExecutor::completeStep(StepOutcome outcome, const QString &rawMessage)
 void PlanExecutor::finishPlan(bool ok, const QString &summary)
 {
     m_running = false;
-    Q_EMIT progress(ok ? 100 : (plan().steps().isEmpty() ? 0 : m_index * 100 / int(plan().steps().size())));
-    m_journal.append(ok ? QStringLiteral("plan-finished")
-                        : (m_cancelled ? QStringLiteral("plan-cancelled") : QStringLiteral("plan-failed")),
-                     {}, summary);
+    Q_EMIT progress(
+        ok ? 100 : (plan().steps().isEmpty() ? 0 : m_index * 100 / int(plan().steps().size())));
+    m_journal.append(
+        ok ? QStringLiteral("plan-finished")
+           : (m_cancelled ? QStringLiteral("plan-cancelled") : QStringLiteral("plan-failed")),
+        {}, summary);
     for (PgConnection *c : std::as_const(m_connections))
         c->close();
     Q_EMIT finished(ok, summary);

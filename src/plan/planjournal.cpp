@@ -78,7 +78,8 @@ bool PlanJournal::readEntries(QString *error)
         if (o.isEmpty())
             continue; // a line torn by a crash mid-write: ignore it
         Entry e{QDateTime::fromString(o.value(QLatin1String("time")).toString(), Qt::ISODateWithMs),
-                o.value(QLatin1String("event")).toString(), o.value(QLatin1String("step")).toString(),
+                o.value(QLatin1String("event")).toString(),
+                o.value(QLatin1String("step")).toString(),
                 o.value(QLatin1String("message")).toString()};
         m_entries << e;
         if (e.event == QLatin1String("started"))
@@ -132,7 +133,8 @@ PlanJournal::RunState PlanJournal::runState() const
             return RunState::Failed;
         if (it->event == QLatin1String("plan-cancelled"))
             return RunState::Cancelled;
-        if (it->event == QLatin1String("plan-started") || it->event == QLatin1String("plan-resumed"))
+        if (it->event == QLatin1String("plan-started") ||
+            it->event == QLatin1String("plan-resumed"))
             return RunState::Running; // or killed: nothing after the start
     }
     return RunState::NotStarted;

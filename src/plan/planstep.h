@@ -21,11 +21,11 @@ struct HostTarget {
 struct StepGuard {
     enum class Kind { None, SqlTrue, CommandSucceeds, FileExists };
     Kind kind = Kind::None;
-    QString node;       // SqlTrue: node the query runs on
-    QString sql;        // SqlTrue: a query whose first column is true when done
-    HostTarget host;    // CommandSucceeds, FileExists
-    QStringList argv;   // CommandSucceeds: exit status 0 means done
-    QString path;       // FileExists
+    QString node;     // SqlTrue: node the query runs on
+    QString sql;      // SqlTrue: a query whose first column is true when done
+    HostTarget host;  // CommandSucceeds, FileExists
+    QStringList argv; // CommandSucceeds: exit status 0 means done
+    QString path;     // FileExists
 
     bool isSet() const { return kind != Kind::None; }
     bool operator==(const StepGuard &) const = default;
@@ -54,7 +54,7 @@ struct PlanStep {
     QString content;
     int fileMode = 0644;
 
-    int timeoutMs = 0;      // 0: the executor's default for the kind
+    int timeoutMs = 0;        // 0: the executor's default for the kind
     int pollIntervalMs = 500; // WaitUntil
 
     StepGuard guard;

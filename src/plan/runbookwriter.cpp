@@ -28,8 +28,8 @@ QString shellWithSecrets(const QString &quotedWord)
     return s;
 }
 
-QString psql(const Plan &plan, const QString &node, const QStringList &flags, const QString &sqlText,
-             const QStringList &params)
+QString psql(const Plan &plan, const QString &node, const QStringList &flags,
+             const QString &sqlText, const QStringList &params)
 {
     QStringList argv{QStringLiteral("psql"), plan.node(node).toConninfo(true), QStringLiteral("-X"),
                      QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1")};
@@ -48,8 +48,8 @@ QString psql(const Plan &plan, const QString &node, const QStringList &flags, co
 QString runOn(const HostTarget &host, const QStringList &argv, const QStringList &sshOptions)
 {
     if (host.isLocal() && !host.runAs.isEmpty())
-        return QStringLiteral("as_user ") + shellQuote(host.runAs) + QLatin1Char(' ')
-               + shellWithSecrets(shellJoin(argv));
+        return QStringLiteral("as_user ") + shellQuote(host.runAs) + QLatin1Char(' ') +
+               shellWithSecrets(shellJoin(argv));
     return shellWithSecrets(shellJoin(CommandRunner::commandLine(host, argv, sshOptions)));
 }
 
@@ -77,9 +77,10 @@ QString heredocWrite(const PlanStep &s, const QStringList &sshOptions)
     QString body = s.content;
     if (!body.endsWith(QLatin1Char('\n')))
         body += QLatin1Char('\n');
-    return runOn(s.host, {QStringLiteral("sh"), QStringLiteral("-c"), script, QStringLiteral("sh"), s.path},
-                 sshOptions)
-           + QStringLiteral(" <<'PGDECK_EOF'\n") + body + QStringLiteral("PGDECK_EOF");
+    return runOn(s.host,
+                 {QStringLiteral("sh"), QStringLiteral("-c"), script, QStringLiteral("sh"), s.path},
+                 sshOptions) +
+           QStringLiteral(" <<'PGDECK_EOF'\n") + body + QStringLiteral("PGDECK_EOF");
 }
 
 QString indent(const QString &text)
@@ -113,8 +114,10 @@ QString RunbookWriter::toShell(const Plan &plan, const QStringList &sshOptions)
     out += QStringLiteral("# Passwords come from ~/.pgpass or PGPASSFILE, as for psql.\n");
     QStringList secretNames;
     for (const PlanStep &s : plan.steps()) {
-        for (const QString &text : {s.sql, s.content, s.argv.join(QLatin1Char(' ')), s.params.join(QLatin1Char(' '))}) {
-            auto it = QRegularExpression(QStringLiteral("\\$\\{secret:([A-Za-z0-9_]+)\\}")).globalMatch(text);
+        for (const QString &text :
+             {s.sql, s.content, s.argv.join(QLatin1Char(' ')), s.params.join(QLatin1Char(' '))}) {
+            auto it = QRegularExpression(QStringLiteral("\\$\\{secret:([A-Za-z0-9_]+)\\}"))
+                          .globalMatch(text);
             while (it.hasNext()) {
                 const QString n = it.next().captured(1);
                 if (!secretNames.contains(n))
@@ -125,23 +128,27 @@ QString RunbookWriter::toShell(const Plan &plan, const QStringList &sshOptions)
     if (!secretNames.isEmpty()) {
         out += QStringLiteral("# Secrets this plan needs, set them before running:\n");
         for (const QString &n : secretNames)
-            out += QStringLiteral(": \"${PGDECK_SECRET_%1:?export PGDECK_SECRET_%1 first}\"\n").arg(n.toUpper());
+            out += QStringLiteral(": \"${PGDECK_SECRET_%1:?export PGDECK_SECRET_%1 first}\"\n")
+                       .arg(n.toUpper());
     }
     out += QStringLiteral("set -euo pipefail\n\n");
-    out += QStringLiteral("as_user() { local u=$1; shift; if [ \"$(id -un)\" = \"$u\" ]; then \"$@\"; "
-                          "elif [ \"$(id -u)\" = 0 ]; then runuser -u \"$u\" -- \"$@\"; "
-                          "else sudo -n -u \"$u\" -- \"$@\"; fi; }\n");
-    out += QStringLiteral("wait_until() { local timeout=$1; shift; local end=$((SECONDS + timeout)); "
-                          "until [ \"$(\"$@\" 2>/dev/null)\" = t ]; do "
-                          "if [ $SECONDS -ge $end ]; then echo \"condition not met after ${timeout}s\" >&2; "
-                          "return 1; fi; sleep 1; done; }\n\n");
+    out +=
+        QStringLiteral("as_user() { local u=$1; shift; if [ \"$(id -un)\" = \"$u\" ]; then \"$@\"; "
+                       "elif [ \"$(id -u)\" = 0 ]; then runuser -u \"$u\" -- \"$@\"; "
+                       "else sudo -n -u \"$u\" -- \"$@\"; fi; }\n");
+    out += QStringLiteral(
+        "wait_until() { local timeout=$1; shift; local end=$((SECONDS + timeout)); "
+        "until [ \"$(\"$@\" 2>/dev/null)\" = t ]; do "
+        "if [ $SECONDS -ge $end ]; then echo \"condition not met after ${timeout}s\" >&2; "
+        "return 1; fi; sleep 1; done; }\n\n");
 
     const int total = int(plan.steps().size());
     for (int i = 0; i < total; ++i) {
         const PlanStep &s = plan.steps()[i];
         out += QStringLiteral("# Step %1/%2 [%3] %4\n").arg(i + 1).arg(total).arg(s.id, s.title);
-        out += QStringLiteral("echo %1\n")
-                   .arg(shellQuote(QStringLiteral("==> %1/%2 %3").arg(i + 1).arg(total).arg(s.title)));
+        out +=
+            QStringLiteral("echo %1\n")
+                .arg(shellQuote(QStringLiteral("==> %1/%2 %3").arg(i + 1).arg(total).arg(s.title)));
         QString body;
         switch (s.kind) {
         case PlanStep::Kind::Sql:
@@ -161,10 +168,12 @@ QString RunbookWriter::toShell(const Plan &plan, const QStringList &sshOptions)
             break;
         }
         case PlanStep::Kind::Verify:
-            body = QStringLiteral("got=\"$(%1)\"\n[ \"$got\" = %2 ] || { echo \"verification failed: "
-                                  "expected %3, got $got\" >&2; exit 1; }")
-                       .arg(psql(plan, s.node, {QStringLiteral("-Atq")}, s.sql, s.params),
-                            shellQuote(s.expect), shellQuote(s.expect).replace(QLatin1Char('"'), QLatin1String("\\\"")));
+            body =
+                QStringLiteral("got=\"$(%1)\"\n[ \"$got\" = %2 ] || { echo \"verification failed: "
+                               "expected %3, got $got\" >&2; exit 1; }")
+                    .arg(psql(plan, s.node, {QStringLiteral("-Atq")}, s.sql, s.params),
+                         shellQuote(s.expect),
+                         shellQuote(s.expect).replace(QLatin1Char('"'), QLatin1String("\\\"")));
             break;
         }
         const QString guard = guardTest(plan, s.guard, sshOptions);
@@ -180,11 +189,15 @@ QString RunbookWriter::toShell(const Plan &plan, const QStringList &sshOptions)
 
 QString RunbookWriter::toText(const Plan &plan)
 {
-    QString out = QStringLiteral("Plan %1: %2 (cluster %3)\n").arg(plan.id(), plan.title(), plan.cluster());
+    QString out =
+        QStringLiteral("Plan %1: %2 (cluster %3)\n").arg(plan.id(), plan.title(), plan.cluster());
     const int total = int(plan.steps().size());
     for (int i = 0; i < total; ++i) {
         const PlanStep &s = plan.steps()[i];
-        out += QStringLiteral("%1/%2 %3 [%4]\n").arg(i + 1).arg(total).arg(s.title, PlanStep::kindName(s.kind));
+        out += QStringLiteral("%1/%2 %3 [%4]\n")
+                   .arg(i + 1)
+                   .arg(total)
+                   .arg(s.title, PlanStep::kindName(s.kind));
         switch (s.kind) {
         case PlanStep::Kind::Sql:
         case PlanStep::Kind::WaitUntil:

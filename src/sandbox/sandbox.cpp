@@ -25,7 +25,8 @@ QString serverSettings(const SandboxConfig &c, int index)
     QString s = QStringLiteral("# Written by pgdeck for the sandbox cluster.\n");
     s += QStringLiteral("port = %1\n").arg(c.port(index));
     s += QStringLiteral("listen_addresses = '127.0.0.1'\n");
-    s += QStringLiteral("unix_socket_directories = %1\n").arg(sql::quoteLiteral(c.dataDir(c.nodeName(index))));
+    s += QStringLiteral("unix_socket_directories = %1\n")
+             .arg(sql::quoteLiteral(c.dataDir(c.nodeName(index))));
     s += QStringLiteral("cluster_name = 'sandbox-%1'\n").arg(c.nodeName(index));
     s += QStringLiteral("wal_level = replica\n"
                         "max_wal_senders = 10\n"
@@ -39,9 +40,10 @@ QString serverSettings(const SandboxConfig &c, int index)
                         "log_line_prefix = '%m [%p] %q%u@%d '\n");
     if (index > 0) {
         const int upstream = (c.cascade && index > 1) ? index - 1 : 0;
-        const QString conninfo = QStringLiteral("host=127.0.0.1 port=%1 user=%2 application_name=%3")
-                                     .arg(c.port(upstream))
-                                     .arg(kSuperuser, c.nodeName(index));
+        const QString conninfo =
+            QStringLiteral("host=127.0.0.1 port=%1 user=%2 application_name=%3")
+                .arg(c.port(upstream))
+                .arg(kSuperuser, c.nodeName(index));
         s += QStringLiteral("primary_conninfo = %1\n").arg(sql::quoteLiteral(conninfo));
         s += QStringLiteral("primary_slot_name = 'sandbox_%1'\n").arg(c.nodeName(index));
     }
@@ -59,8 +61,8 @@ QString Sandbox::defaultDir()
 {
     if (runningAsRoot())
         return QStringLiteral("/var/lib/pgdeck/sandbox");
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-           + QStringLiteral("/pgdeck/sandbox");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/pgdeck/sandbox");
 }
 
 QString Sandbox::defaultOsUser()
@@ -90,8 +92,8 @@ QString Sandbox::findBinDir(QString *error)
     if (!onPath.isEmpty())
         candidates << QFileInfo(onPath).absolutePath();
     for (const QString &dir : candidates)
-        if (QFileInfo(dir + QStringLiteral("/initdb")).isExecutable()
-            && QFileInfo(dir + QStringLiteral("/pg_basebackup")).isExecutable())
+        if (QFileInfo(dir + QStringLiteral("/initdb")).isExecutable() &&
+            QFileInfo(dir + QStringLiteral("/pg_basebackup")).isExecutable())
             return dir;
     *error = QStringLiteral("no PostgreSQL server binaries found (looked in %1). Install them, "
                             "e.g. apt-get install postgresql, or set PGDECK_PG_BINDIR.")
@@ -146,7 +148,9 @@ bool Sandbox::resolveConfig(const SandboxConfig &wanted, SandboxConfig *config, 
     const int from = c.basePort > 0 ? c.basePort : kDefaultPort;
     c.basePort = findFreePorts(from, c.nodeCount());
     if (c.basePort == 0) {
-        *error = QStringLiteral("no %1 free consecutive ports on 127.0.0.1 from %2").arg(c.nodeCount()).arg(from);
+        *error = QStringLiteral("no %1 free consecutive ports on 127.0.0.1 from %2")
+                     .arg(c.nodeCount())
+                     .arg(from);
         return false;
     }
     if (wanted.basePort > 0 && c.basePort != wanted.basePort) {
@@ -209,7 +213,8 @@ Inventory Sandbox::inventory(const SandboxConfig &c)
 
 Plan Sandbox::upPlan(const SandboxConfig &c)
 {
-    Plan plan(QStringLiteral("Build the sandbox cluster in %1").arg(c.dir), QStringLiteral("sandbox"));
+    Plan plan(QStringLiteral("Build the sandbox cluster in %1").arg(c.dir),
+              QStringLiteral("sandbox"));
     const HostTarget me{};
     const HostTarget server{QString(), c.osUser == currentOsUser() ? QString() : c.osUser};
     for (int i = 0; i < c.nodeCount(); ++i) {
@@ -218,73 +223,89 @@ Plan Sandbox::upPlan(const SandboxConfig &c)
     }
 
     if (c.osUser != currentOsUser()) {
+        // "|| id -u": another sandbox being built at the same moment may win the race.
+        const QString useradd =
+            QStringLiteral("useradd --system --user-group --no-create-home --home-dir /nonexistent "
+                           "--shell /usr/sbin/nologin %1 || id -u %1")
+                .arg(sql::shellQuote(c.osUser));
         PlanStep &s = plan.add(steps::command(
             QStringLiteral("create-os-user"),
             QStringLiteral("Create the unprivileged OS user %1 for the servers").arg(c.osUser), me,
-            {QStringLiteral("useradd"), QStringLiteral("--system"), QStringLiteral("--user-group"),
-             QStringLiteral("--no-create-home"), QStringLiteral("--home-dir"), c.dir,
-             QStringLiteral("--shell"), QStringLiteral("/usr/sbin/nologin"), c.osUser}));
-        s.guard = steps::commandSucceeds(me, {QStringLiteral("id"), QStringLiteral("-u"), c.osUser});
+            {QStringLiteral("sh"), QStringLiteral("-c"), useradd}));
+        s.guard =
+            steps::commandSucceeds(me, {QStringLiteral("id"), QStringLiteral("-u"), c.osUser});
     }
     {
-        QStringList argv{QStringLiteral("install"), QStringLiteral("-d"), QStringLiteral("-m"), QStringLiteral("0750")};
+        QStringList argv{QStringLiteral("install"), QStringLiteral("-d"), QStringLiteral("-m"),
+                         QStringLiteral("0750")};
         if (c.osUser != currentOsUser())
             argv << QStringLiteral("-o") << c.osUser << QStringLiteral("-g") << c.osUser;
         argv << c.dir;
-        PlanStep &s = plan.add(steps::command(QStringLiteral("create-dir"),
-                                              QStringLiteral("Create the sandbox directory"), me, argv));
+        PlanStep &s =
+            plan.add(steps::command(QStringLiteral("create-dir"),
+                                    QStringLiteral("Create the sandbox directory"), me, argv));
         s.guard = steps::fileExists(me, c.statePath());
     }
-    plan.add(steps::writeFile(QStringLiteral("write-state"), QStringLiteral("Record the sandbox settings"),
-                              me, c.statePath(), QString::fromUtf8(c.toJson()), 0644));
+    plan.add(steps::writeFile(QStringLiteral("write-state"),
+                              QStringLiteral("Record the sandbox settings"), me, c.statePath(),
+                              QString::fromUtf8(c.toJson()), 0644));
 
     const QString primary = c.nodeName(0);
     const QString pdata = c.dataDir(primary);
     {
-        PlanStep &s = plan.add(steps::command(
-            QStringLiteral("initdb-primary"), QStringLiteral("Initialise the primary's data directory"), server,
-            {c.bin(QStringLiteral("initdb")), QStringLiteral("-D"), pdata, QStringLiteral("-U"), kSuperuser,
-             QStringLiteral("--auth-local=trust"), QStringLiteral("--auth-host=trust"),
-             QStringLiteral("--encoding=UTF8"), QStringLiteral("--locale=C"), QStringLiteral("--no-sync")}));
+        PlanStep &s = plan.add(
+            steps::command(QStringLiteral("initdb-primary"),
+                           QStringLiteral("Initialise the primary's data directory"), server,
+                           {c.bin(QStringLiteral("initdb")), QStringLiteral("-D"), pdata,
+                            QStringLiteral("-U"), kSuperuser, QStringLiteral("--auth-local=trust"),
+                            QStringLiteral("--auth-host=trust"), QStringLiteral("--encoding=UTF8"),
+                            QStringLiteral("--locale=C"), QStringLiteral("--no-sync")}));
         s.guard = steps::fileExists(server, pdata + QStringLiteral("/PG_VERSION"));
     }
     plan.add(steps::writeFile(QStringLiteral("configure-primary"),
-                              QStringLiteral("Configure the primary for streaming replication"), server,
-                              pdata + QStringLiteral("/postgresql.auto.conf"), serverSettings(c, 0), 0600));
+                              QStringLiteral("Configure the primary for streaming replication"),
+                              server, pdata + QStringLiteral("/postgresql.auto.conf"),
+                              serverSettings(c, 0), 0600));
 
     auto startNode = [&](int i) {
         const QString name = c.nodeName(i);
         const QString data = c.dataDir(name);
         PlanStep &s = plan.add(steps::command(
-            QStringLiteral("start-%1").arg(name), QStringLiteral("Start %1 on port %2").arg(name).arg(c.port(i)),
-            server,
+            QStringLiteral("start-%1").arg(name),
+            QStringLiteral("Start %1 on port %2").arg(name).arg(c.port(i)), server,
             {c.bin(QStringLiteral("pg_ctl")), QStringLiteral("-D"), data, QStringLiteral("-l"),
-             c.dir + QStringLiteral("/%1.log").arg(name), QStringLiteral("-w"), QStringLiteral("-t"),
-             QStringLiteral("60"), QStringLiteral("start")}));
-        s.guard = steps::commandSucceeds(server, {c.bin(QStringLiteral("pg_ctl")), QStringLiteral("-D"), data,
-                                                  QStringLiteral("status")});
+             c.dir + QStringLiteral("/%1.log").arg(name), QStringLiteral("-w"),
+             QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")}));
+        s.guard =
+            steps::commandSucceeds(server, {c.bin(QStringLiteral("pg_ctl")), QStringLiteral("-D"),
+                                            data, QStringLiteral("status")});
         plan.add(steps::waitUntil(QStringLiteral("wait-%1").arg(name),
-                                  QStringLiteral("Wait until %1 accepts connections").arg(name), name,
-                                  QStringLiteral("select true"), 60000));
+                                  QStringLiteral("Wait until %1 accepts connections").arg(name),
+                                  name, QStringLiteral("select true"), 60000));
     };
     startNode(0);
 
     {
-        PlanStep &s = plan.add(steps::sql(QStringLiteral("create-app-db"),
-                                          QStringLiteral("Create the database \"%1\"").arg(kAppDb), primary,
-                                          QStringLiteral("CREATE DATABASE %1").arg(sql::quoteIdent(kAppDb))));
-        s.guard = steps::sqlTrue(primary, QStringLiteral("select exists (select from pg_database where "
-                                                         "datname = %1)")
-                                              .arg(sql::quoteLiteral(kAppDb)));
+        PlanStep &s =
+            plan.add(steps::sql(QStringLiteral("create-app-db"),
+                                QStringLiteral("Create the database \"%1\"").arg(kAppDb), primary,
+                                QStringLiteral("CREATE DATABASE %1").arg(sql::quoteIdent(kAppDb))));
+        s.guard =
+            steps::sqlTrue(primary, QStringLiteral("select exists (select from pg_database where "
+                                                   "datname = %1)")
+                                        .arg(sql::quoteLiteral(kAppDb)));
     }
     if (c.load) {
-        PlanStep &s = plan.add(steps::command(
-            QStringLiteral("pgbench-init"), QStringLiteral("Create pgbench tables for the load generator"), server,
-            {c.bin(QStringLiteral("pgbench")), QStringLiteral("-i"), QStringLiteral("-s"), QStringLiteral("1"),
-             QStringLiteral("-q"), QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
-             QString::number(c.port(0)), QStringLiteral("-U"), kSuperuser, kAppDb}));
-        s.guard = steps::sqlTrue(primary + QStringLiteral("-app"),
-                                 QStringLiteral("select to_regclass('public.pgbench_history') is not null"));
+        PlanStep &s = plan.add(
+            steps::command(QStringLiteral("pgbench-init"),
+                           QStringLiteral("Create pgbench tables for the load generator"), server,
+                           {c.bin(QStringLiteral("pgbench")), QStringLiteral("-i"),
+                            QStringLiteral("-s"), QStringLiteral("1"), QStringLiteral("-q"),
+                            QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                            QString::number(c.port(0)), QStringLiteral("-U"), kSuperuser, kAppDb}));
+        s.guard = steps::sqlTrue(
+            primary + QStringLiteral("-app"),
+            QStringLiteral("select to_regclass('public.pgbench_history') is not null"));
     }
 
     for (int i = 1; i < c.nodeCount(); ++i) {
@@ -295,70 +316,84 @@ Plan Sandbox::upPlan(const SandboxConfig &c)
         const QString upName = c.nodeName(up);
         {
             PlanStep &s = plan.add(steps::sql(
-                QStringLiteral("slot-%1").arg(name), QStringLiteral("Create replication slot %1 on %2").arg(slot, upName),
-                upName, QStringLiteral("select pg_create_physical_replication_slot($1)"), {slot}));
-            s.guard = steps::sqlTrue(upName, QStringLiteral("select exists (select from pg_replication_slots "
-                                                            "where slot_name = %1)")
-                                                 .arg(sql::quoteLiteral(slot)));
+                QStringLiteral("slot-%1").arg(name),
+                QStringLiteral("Create replication slot %1 on %2").arg(slot, upName), upName,
+                QStringLiteral("select pg_create_physical_replication_slot($1)"), {slot}));
+            s.guard = steps::sqlTrue(
+                upName, QStringLiteral("select exists (select from pg_replication_slots "
+                                       "where slot_name = %1)")
+                            .arg(sql::quoteLiteral(slot)));
         }
         {
             PlanStep &s = plan.add(steps::command(
                 QStringLiteral("basebackup-%1").arg(name),
                 QStringLiteral("Copy %1 into %2 with pg_basebackup").arg(upName, name), server,
-                {c.bin(QStringLiteral("pg_basebackup")), QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
-                 QStringLiteral("-p"), QString::number(c.port(up)), QStringLiteral("-U"), kSuperuser,
-                 QStringLiteral("-D"), data, QStringLiteral("-R"), QStringLiteral("-X"), QStringLiteral("stream"),
-                 QStringLiteral("-S"), slot, QStringLiteral("-c"), QStringLiteral("fast"), QStringLiteral("--no-sync")}));
+                {c.bin(QStringLiteral("pg_basebackup")), QStringLiteral("-h"),
+                 QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(c.port(up)),
+                 QStringLiteral("-U"), kSuperuser, QStringLiteral("-D"), data, QStringLiteral("-R"),
+                 QStringLiteral("-X"), QStringLiteral("stream"), QStringLiteral("-S"), slot,
+                 QStringLiteral("-c"), QStringLiteral("fast"), QStringLiteral("--no-sync")}));
             s.guard = steps::fileExists(server, data + QStringLiteral("/PG_VERSION"));
         }
-        plan.add(steps::writeFile(QStringLiteral("configure-%1").arg(name),
-                                  QStringLiteral("Configure %1 to stream from %2").arg(name, upName), server,
-                                  data + QStringLiteral("/postgresql.auto.conf"), serverSettings(c, i), 0600));
+        plan.add(steps::writeFile(
+            QStringLiteral("configure-%1").arg(name),
+            QStringLiteral("Configure %1 to stream from %2").arg(name, upName), server,
+            data + QStringLiteral("/postgresql.auto.conf"), serverSettings(c, i), 0600));
         startNode(i);
         plan.add(steps::waitUntil(
-            QStringLiteral("streaming-%1").arg(name), QStringLiteral("Wait until %1 streams from %2").arg(name, upName),
-            upName,
-            QStringLiteral("select exists (select from pg_stat_replication where application_name = %1 "
-                           "and state = 'streaming')")
+            QStringLiteral("streaming-%1").arg(name),
+            QStringLiteral("Wait until %1 streams from %2").arg(name, upName), upName,
+            QStringLiteral(
+                "select exists (select from pg_stat_replication where application_name = %1 "
+                "and state = 'streaming')")
                 .arg(sql::quoteLiteral(name)),
             60000));
     }
     if (c.standbys > 0)
-        plan.add(steps::verify(QStringLiteral("verify-standbys"),
-                               QStringLiteral("Verify every standby is in recovery and streaming"), primary,
-                               QStringLiteral("select count(*) from pg_stat_replication where state = 'streaming'"),
-                               QString::number(c.cascade ? 1 : c.standbys)));
+        plan.add(steps::verify(
+            QStringLiteral("verify-standbys"),
+            QStringLiteral("Verify every standby is in recovery and streaming"), primary,
+            QStringLiteral("select count(*) from pg_stat_replication where state = 'streaming'"),
+            QString::number(c.cascade ? 1 : c.standbys)));
 
     if (c.load) {
         // setsid -f: the load generator outlives this step and the pgdeckctl process.
         const QString script =
-            QStringLiteral("echo $$ > %1; exec %2 -n -c 2 -j 1 -R 20 -T 31536000 -h 127.0.0.1 -p %3 -U %4 %5 "
-                           ">> %6 2>&1")
-                .arg(sql::shellQuote(c.loadPidPath()), sql::shellQuote(c.bin(QStringLiteral("pgbench"))))
+            QStringLiteral(
+                "echo $$ > %1; exec %2 -n -c 2 -j 1 -R 20 -T 31536000 -h 127.0.0.1 -p %3 -U %4 %5 "
+                ">> %6 2>&1")
+                .arg(sql::shellQuote(c.loadPidPath()),
+                     sql::shellQuote(c.bin(QStringLiteral("pgbench"))))
                 .arg(c.port(0))
                 .arg(kSuperuser, kAppDb, sql::shellQuote(c.dir + QStringLiteral("/pgbench.log")));
-        PlanStep &s = plan.add(steps::command(
-            QStringLiteral("start-load"), QStringLiteral("Start a light pgbench load (20 tx/s)"), server,
-            {QStringLiteral("setsid"), QStringLiteral("-f"), QStringLiteral("sh"), QStringLiteral("-c"), script}));
+        PlanStep &s =
+            plan.add(steps::command(QStringLiteral("start-load"),
+                                    QStringLiteral("Start a light pgbench load (20 tx/s)"), server,
+                                    {QStringLiteral("setsid"), QStringLiteral("-f"),
+                                     QStringLiteral("sh"), QStringLiteral("-c"), script}));
         s.guard = steps::commandSucceeds(
             server, {QStringLiteral("sh"), QStringLiteral("-c"),
-                     QStringLiteral("kill -0 \"$(cat %1 2>/dev/null)\" 2>/dev/null").arg(sql::shellQuote(c.loadPidPath()))});
+                     QStringLiteral("kill -0 \"$(cat %1 2>/dev/null)\" 2>/dev/null")
+                         .arg(sql::shellQuote(c.loadPidPath()))});
     }
     plan.add(steps::writeFile(QStringLiteral("write-inventory"),
                               QStringLiteral("Write the inventory %1").arg(c.inventoryPath()), me,
-                              c.inventoryPath(), QString::fromUtf8(InventoryWriter::toYaml(inventory(c))), 0644));
+                              c.inventoryPath(),
+                              QString::fromUtf8(InventoryWriter::toYaml(inventory(c))), 0644));
     return plan;
 }
 
 Plan Sandbox::downPlan(const SandboxConfig &c)
 {
-    Plan plan(QStringLiteral("Remove the sandbox cluster in %1").arg(c.dir), QStringLiteral("sandbox"));
+    Plan plan(QStringLiteral("Remove the sandbox cluster in %1").arg(c.dir),
+              QStringLiteral("sandbox"));
     const HostTarget me{};
     const HostTarget server{QString(), c.osUser == currentOsUser() ? QString() : c.osUser};
     plan.add(steps::command(
         QStringLiteral("stop-load"), QStringLiteral("Stop the load generator"), server,
         {QStringLiteral("sh"), QStringLiteral("-c"),
-         QStringLiteral("pid=$(cat %1 2>/dev/null) && kill \"$pid\" 2>/dev/null; exit 0").arg(sql::shellQuote(c.loadPidPath()))}));
+         QStringLiteral("pid=$(cat %1 2>/dev/null) && kill \"$pid\" 2>/dev/null; exit 0")
+             .arg(sql::shellQuote(c.loadPidPath()))}));
     // Standbys first, so the primary does not wait for them while shutting down.
     for (int i = c.nodeCount() - 1; i >= 0; --i) {
         const QString name = c.nodeName(i);
@@ -367,11 +402,13 @@ Plan Sandbox::downPlan(const SandboxConfig &c)
         plan.add(steps::command(
             QStringLiteral("stop-%1").arg(name), QStringLiteral("Stop %1").arg(name), server,
             {QStringLiteral("sh"), QStringLiteral("-c"),
-             QStringLiteral("%1 -D %2 status >/dev/null 2>&1 || exit 0; %1 -D %2 -m fast -w -t 60 stop")
+             QStringLiteral(
+                 "%1 -D %2 status >/dev/null 2>&1 || exit 0; %1 -D %2 -m fast -w -t 60 stop")
                  .arg(pgctl, sql::shellQuote(data))}));
     }
-    plan.add(steps::command(QStringLiteral("remove-dir"), QStringLiteral("Remove %1").arg(c.dir), me,
-                            {QStringLiteral("rm"), QStringLiteral("-rf"), QStringLiteral("--"), c.dir}));
+    plan.add(
+        steps::command(QStringLiteral("remove-dir"), QStringLiteral("Remove %1").arg(c.dir), me,
+                       {QStringLiteral("rm"), QStringLiteral("-rf"), QStringLiteral("--"), c.dir}));
     return plan;
 }
 

@@ -7,10 +7,10 @@ namespace pgdeck {
 // Everything that decides what the sandbox looks like. Saved as sandbox.json in its
 // directory, so `up` twice, `status` and `down` all see the same cluster.
 struct SandboxConfig {
-    QString dir;       // everything lives below it: data dirs, logs, inventory.yaml
-    int basePort = 0;  // primary; standbys take the next ports
-    QString binDir;    // PostgreSQL's bin directory (initdb, pg_ctl, pg_basebackup, pgbench)
-    QString osUser;    // who runs the servers; differs from us only when we are root
+    QString dir;      // everything lives below it: data dirs, logs, inventory.yaml
+    int basePort = 0; // primary; standbys take the next ports
+    QString binDir;   // PostgreSQL's bin directory (initdb, pg_ctl, pg_basebackup, pgbench)
+    QString osUser;   // who runs the servers; differs from us only when we are root
     int standbys = 2;
     bool cascade = false; // second standby streams from the first
     bool load = true;     // run a light pgbench so lag moves

@@ -15,21 +15,24 @@ using namespace pgdeck;
 
 namespace {
 
-QList<InventoryError> errorsOf(const QByteArray &yaml) {
+QList<InventoryError> errorsOf(const QByteArray &yaml)
+{
     Inventory inv;
     QList<InventoryError> errors;
     InventoryLoader::parse(yaml, QStringLiteral("orders.yaml"), &inv, &errors);
     return errors;
 }
 
-QString joined(const QList<InventoryError> &errors) {
+QString joined(const QList<InventoryError> &errors)
+{
     QStringList lines;
     for (const InventoryError &e : errors)
         lines << e.toString();
     return lines.join(QLatin1Char('\n'));
 }
 
-Inventory parseOk(const QByteArray &yaml) {
+Inventory parseOk(const QByteArray &yaml)
+{
     Inventory inv;
     QList<InventoryError> errors;
     const bool ok = InventoryLoader::parse(yaml, QStringLiteral("t.yaml"), &inv, &errors);
@@ -39,7 +42,8 @@ Inventory parseOk(const QByteArray &yaml) {
 }
 
 // Positions depend on the layout the writer chose; round trips compare the rest.
-Inventory withoutPositions(Inventory inv) {
+Inventory withoutPositions(Inventory inv)
+{
     for (ClusterSpec &c : inv.clusters) {
         for (NodeSpec &n : c.nodes) {
             n.line = 0;
@@ -49,12 +53,14 @@ Inventory withoutPositions(Inventory inv) {
     return inv;
 }
 
-QString sourceDir() {
+QString sourceDir()
+{
     const QString env = qEnvironmentVariable("PGDECK_SOURCE_DIR");
     return env.isEmpty() ? QStringLiteral(PGDECK_TEST_SOURCE_DIR) : env;
 }
 
-NodeSpec node(const QString &name, const QString &host, int port = 0) {
+NodeSpec node(const QString &name, const QString &host, int port = 0)
+{
     NodeSpec n;
     n.name = name;
     n.host = host;
@@ -102,7 +108,8 @@ private Q_SLOTS:
     void saveFailureNamesPath();
 };
 
-void TestInventory::errorToString() {
+void TestInventory::errorToString()
+{
     InventoryError e{QStringLiteral("orders.yaml"), 7, 9, QStringLiteral("bad")};
     QCOMPARE(e.toString(), QStringLiteral("orders.yaml:7:9: bad"));
     e.line = 0;
@@ -112,7 +119,8 @@ void TestInventory::errorToString() {
     QCOMPARE(e.toString(), QStringLiteral("orders.yaml:3: bad"));
 }
 
-void TestInventory::lookups() {
+void TestInventory::lookups()
+{
     Inventory inv;
     ClusterSpec c;
     c.name = QStringLiteral("orders");
@@ -126,7 +134,8 @@ void TestInventory::lookups() {
     QVERIFY(!inv.clusters.first().node(QStringLiteral("c")));
 }
 
-void TestInventory::parseProductExample() {
+void TestInventory::parseProductExample()
+{
     const QByteArray yaml = R"(clusters:
   - name: orders
     nodes:
@@ -164,7 +173,8 @@ void TestInventory::parseProductExample() {
     QCOMPARE(c.monitor.lagWarnSeconds, 5.0);
 }
 
-void TestInventory::parseEveryNodeKey() {
+void TestInventory::parseEveryNodeKey()
+{
     const QByteArray yaml = R"(clusters:
   - name: c
     nodes:
@@ -210,7 +220,8 @@ void TestInventory::parseEveryNodeKey() {
     QCOMPARE(inv.clusters.first().monitor, MonitorSettings());
 }
 
-void TestInventory::emptyDocuments_data() {
+void TestInventory::emptyDocuments_data()
+{
     QTest::addColumn<QByteArray>("yaml");
     QTest::newRow("empty file") << QByteArray();
     QTest::newRow("comment only") << QByteArray("# nothing yet\n");
@@ -218,7 +229,8 @@ void TestInventory::emptyDocuments_data() {
     QTest::newRow("empty list") << QByteArray("clusters: []\n");
 }
 
-void TestInventory::emptyDocuments() {
+void TestInventory::emptyDocuments()
+{
     QFETCH(QByteArray, yaml);
     Inventory inv;
     inv.clusters << ClusterSpec();
@@ -228,7 +240,8 @@ void TestInventory::emptyDocuments() {
     QVERIFY(inv.clusters.isEmpty());
 }
 
-void TestInventory::durations_data() {
+void TestInventory::durations_data()
+{
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("ok");
     QTest::addColumn<double>("ms");
@@ -249,7 +262,8 @@ void TestInventory::durations_data() {
     QTest::newRow("nan") << "nan" << false << 0.0;
 }
 
-void TestInventory::durations() {
+void TestInventory::durations()
+{
     QFETCH(QString, text);
     QFETCH(bool, ok);
     QFETCH(double, ms);
@@ -259,7 +273,8 @@ void TestInventory::durations() {
         QCOMPARE(got, ms);
 }
 
-void TestInventory::sizes_data() {
+void TestInventory::sizes_data()
+{
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("ok");
     QTest::addColumn<qint64>("bytes");
@@ -282,7 +297,8 @@ void TestInventory::sizes_data() {
     QTest::newRow("word") << "big" << false << qint64(0);
 }
 
-void TestInventory::sizes() {
+void TestInventory::sizes()
+{
     QFETCH(QString, text);
     QFETCH(bool, ok);
     QFETCH(qint64, bytes);
@@ -292,7 +308,8 @@ void TestInventory::sizes() {
         QCOMPARE(got, bytes);
 }
 
-void TestInventory::monitorSettings_data() {
+void TestInventory::monitorSettings_data()
+{
     QTest::addColumn<QByteArray>("monitor");
     QTest::addColumn<int>("intervalMs");
     QTest::addColumn<qint64>("lagBytes");
@@ -315,7 +332,8 @@ void TestInventory::monitorSettings_data() {
                             << (qint64(8) << 20) << d.lagWarnSeconds;
 }
 
-void TestInventory::monitorSettings() {
+void TestInventory::monitorSettings()
+{
     QFETCH(QByteArray, monitor);
     QFETCH(int, intervalMs);
     QFETCH(qint64, lagBytes);
@@ -329,7 +347,8 @@ void TestInventory::monitorSettings() {
     QCOMPARE(inv.clusters.first().monitor.lagWarnSeconds, lagSeconds);
 }
 
-void TestInventory::errors_data() {
+void TestInventory::errors_data()
+{
     QTest::addColumn<QByteArray>("yaml");
     QTest::addColumn<int>("line");
     QTest::addColumn<int>("column");
@@ -457,7 +476,8 @@ void TestInventory::errors_data() {
         << QByteArray("clusters: []\n---\nclusters: []\n") << 3 << 1 << "single YAML document";
 }
 
-void TestInventory::errors() {
+void TestInventory::errors()
+{
     QFETCH(QByteArray, yaml);
     QFETCH(int, line);
     QFETCH(int, column);
@@ -474,7 +494,8 @@ void TestInventory::errors() {
     QVERIFY(e.toString().startsWith(QStringLiteral("orders.yaml:%1:%2: ").arg(line).arg(column)));
 }
 
-void TestInventory::unknownKeyMessage() {
+void TestInventory::unknownKeyMessage()
+{
     const QByteArray yaml = R"(clusters:
   - name: orders
     nodes:
@@ -490,7 +511,8 @@ void TestInventory::unknownKeyMessage() {
                  R"(orders.yaml:7:9: unknown key "prot" in node "w1" (did you mean "port"?))"));
 }
 
-void TestInventory::passwordAnywhere() {
+void TestInventory::passwordAnywhere()
+{
     // Even under a key pgdeck does not know, and whatever the spelling.
     const QByteArray yaml = "extra:\n  auth:\n    - { PASSWORD: x }\nclusters: []\n";
     const QList<InventoryError> errors = errorsOf(yaml);
@@ -501,7 +523,8 @@ void TestInventory::passwordAnywhere() {
         QStringLiteral("orders.yaml:3:9: \"PASSWORD\" is refused: passwords belong in ~/.pgpass")));
 }
 
-void TestInventory::reportsAllErrors() {
+void TestInventory::reportsAllErrors()
+{
     const QByteArray yaml = R"(clusters:
   - name: orders
     nodes:
@@ -533,7 +556,8 @@ void TestInventory::reportsAllErrors() {
         QVERIFY2(errors.at(i).toString().startsWith(expected.at(i)), qPrintable(joined(errors)));
 }
 
-void TestInventory::errorsComeInFileOrder() {
+void TestInventory::errorsComeInFileOrder()
+{
     // The password scan runs first, yet its error is listed where it sits in the file.
     const QByteArray yaml = "clusters:\n  - name: c\n    nodes:\n"
                             "      - { name: n, port: x }\n"
@@ -546,7 +570,8 @@ void TestInventory::errorsComeInFileOrder() {
     }
 }
 
-void TestInventory::failureLeavesOutputUntouched() {
+void TestInventory::failureLeavesOutputUntouched()
+{
     Inventory inv;
     ClusterSpec c;
     c.name = QStringLiteral("keep");
@@ -563,7 +588,8 @@ void TestInventory::failureLeavesOutputUntouched() {
     QVERIFY(InventoryLoader::parse("clusters: []\n", QStringLiteral("f.yaml"), nullptr, nullptr));
 }
 
-void TestInventory::loadMissingFile() {
+void TestInventory::loadMissingFile()
+{
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("nope.yaml"));
@@ -578,7 +604,8 @@ void TestInventory::loadMissingFile() {
     QVERIFY2(s.contains(QStringLiteral("No such file or directory")), qPrintable(s));
 }
 
-void TestInventory::loadDirectory() {
+void TestInventory::loadDirectory()
+{
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     QList<InventoryError> errors;
@@ -589,7 +616,8 @@ void TestInventory::loadDirectory() {
     QVERIFY(errors.first().message.contains(QStringLiteral("directory")));
 }
 
-void TestInventory::loadFile() {
+void TestInventory::loadFile()
+{
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("orders.yaml"));
@@ -613,7 +641,8 @@ void TestInventory::loadFile() {
     QCOMPARE(inv.clusters.first().nodes.first().port, 1);
 }
 
-void TestInventory::exampleFileLoads() {
+void TestInventory::exampleFileLoads()
+{
     const QString path = sourceDir() + QStringLiteral("/resources/inventories/example.yaml");
     Inventory inv;
     QList<InventoryError> errors;
@@ -658,7 +687,8 @@ void TestInventory::exampleFileLoads() {
         QVERIFY(!s->isEmpty());
 }
 
-void TestInventory::quoteScalar_data() {
+void TestInventory::quoteScalar_data()
+{
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("written");
     QTest::newRow("word") << "orders"
@@ -705,13 +735,15 @@ void TestInventory::quoteScalar_data() {
                                     << "\"a:\"";
 }
 
-void TestInventory::quoteScalar() {
+void TestInventory::quoteScalar()
+{
     QFETCH(QString, value);
     QFETCH(QString, written);
     QCOMPARE(InventoryWriter::quoteScalar(value), written);
 }
 
-void TestInventory::writerOmitsUnsetKeys() {
+void TestInventory::writerOmitsUnsetKeys()
+{
     Inventory inv;
     ClusterSpec c;
     c.name = QStringLiteral("orders");
@@ -731,7 +763,8 @@ void TestInventory::writerOmitsUnsetKeys() {
     QVERIFY(InventoryWriter::toYaml(Inventory()).endsWith("clusters: []\n"));
 }
 
-void TestInventory::writerWrapsLongNodes() {
+void TestInventory::writerWrapsLongNodes()
+{
     Inventory inv;
     ClusterSpec c;
     c.name = QStringLiteral("orders");
@@ -753,7 +786,8 @@ void TestInventory::writerWrapsLongNodes() {
     QCOMPARE(withoutPositions(parseOk(yaml)), inv);
 }
 
-void TestInventory::roundTrip_data() {
+void TestInventory::roundTrip_data()
+{
     QTest::addColumn<Inventory>("inventory");
 
     QTest::newRow("empty") << Inventory();
@@ -857,7 +891,8 @@ void TestInventory::roundTrip_data() {
     }
 }
 
-void TestInventory::roundTrip() {
+void TestInventory::roundTrip()
+{
     QFETCH(Inventory, inventory);
     const QByteArray yaml = InventoryWriter::toYaml(inventory);
     Inventory loaded;
@@ -873,7 +908,8 @@ void TestInventory::roundTrip() {
     QCOMPARE(InventoryWriter::toYaml(loaded), yaml);
 }
 
-void TestInventory::roundTripExample() {
+void TestInventory::roundTripExample()
+{
     const QString path = sourceDir() + QStringLiteral("/resources/inventories/example.yaml");
     Inventory inv;
     QList<InventoryError> errors;
@@ -882,7 +918,8 @@ void TestInventory::roundTripExample() {
     QCOMPARE(withoutPositions(again), withoutPositions(inv));
 }
 
-void TestInventory::saveAndLoad() {
+void TestInventory::saveAndLoad()
+{
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("inv.yaml"));
@@ -903,7 +940,8 @@ void TestInventory::saveAndLoad() {
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("inv.yaml")});
 }
 
-void TestInventory::saveFailureNamesPath() {
+void TestInventory::saveFailureNamesPath()
+{
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("missing/dir/inv.yaml"));

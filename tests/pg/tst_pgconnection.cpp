@@ -43,8 +43,9 @@ private Q_SLOTS:
         QVERIFY(c->waitForReady(10000));
         QVERIFY(c->serverVersion() >= 100000);
         const PgResult r = c->execSync(
-            QStringLiteral("select 42::int4 as i, 9000000000::int8 as big, true as b, 1.5::numeric as n, "
-                           "'héllo'::text as t, null::text as nothing, $1::text as param"),
+            QStringLiteral(
+                "select 42::int4 as i, 9000000000::int8 as big, true as b, 1.5::numeric as n, "
+                "'héllo'::text as t, null::text as nothing, $1::text as param"),
             {QStringLiteral("it's")});
         QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
         QCOMPARE(r.rowCount(), 1);
@@ -64,8 +65,9 @@ private Q_SLOTS:
         const PgResult r = c->execSync(QStringLiteral("select * from no_such_table"));
         QCOMPARE(r.status(), PgResult::Status::Error);
         QCOMPARE(r.sqlState(), QStringLiteral("42P01"));
-        QVERIFY2(r.errorMessage().contains(QStringLiteral("relation \"no_such_table\" does not exist")),
-                 qPrintable(r.errorMessage()));
+        QVERIFY2(
+            r.errorMessage().contains(QStringLiteral("relation \"no_such_table\" does not exist")),
+            qPrintable(r.errorMessage()));
         // The connection stays usable after a statement error.
         QCOMPARE(c->execSync(QStringLiteral("select 1")).scalar().toInt(), 1);
     }
@@ -86,8 +88,8 @@ private Q_SLOTS:
         QVERIFY(r[2].errorMessage().contains(QStringLiteral("division by zero")));
         QCOMPARE(r[3].status(), PgResult::Status::Skipped);
         // Prepared once: the second batch reuses the statement without re-preparing.
-        const QList<PgResult> again =
-            c->execBatchSync({{QStringLiteral("select $1::int + 1"), {1}, QStringLiteral("plus_one")}}, 10000);
+        const QList<PgResult> again = c->execBatchSync(
+            {{QStringLiteral("select $1::int + 1"), {1}, QStringLiteral("plus_one")}}, 10000);
         QCOMPARE(again.value(0).scalar().toInt(), 2);
         const PgResult prepared = c->execSync(
             QStringLiteral("select count(*) from pg_prepared_statements where name = 'plus_one'"));
@@ -97,8 +99,9 @@ private Q_SLOTS:
     void multiStatementScript()
     {
         auto c = connectTo(m_fixture.params());
-        const PgResult r = c->execSync(QStringLiteral("create temp table s(i int); insert into s values (1),(2); "
-                                                      "select sum(i) from s"));
+        const PgResult r =
+            c->execSync(QStringLiteral("create temp table s(i int); insert into s values (1),(2); "
+                                       "select sum(i) from s"));
         QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
         QCOMPARE(r.scalar().toInt(), 3);
     }
@@ -145,7 +148,8 @@ private Q_SLOTS:
         const PgResult r = c->execSync(QStringLiteral("select 1"), {}, 10000);
         QCOMPARE(r.status(), PgResult::Status::ConnectionLost);
         QVERIFY2(r.errorMessage().startsWith(QStringLiteral("w9: ")), qPrintable(r.errorMessage()));
-        QVERIFY2(r.errorMessage().contains(QStringLiteral("Connection refused")), qPrintable(r.errorMessage()));
+        QVERIFY2(r.errorMessage().contains(QStringLiteral("Connection refused")),
+                 qPrintable(r.errorMessage()));
         QCOMPARE(failed.count(), 1);
     }
 
@@ -166,7 +170,8 @@ private Q_SLOTS:
     void wrongPasswordAndPgpass()
     {
         auto admin = connectTo(m_fixture.params());
-        QVERIFY(admin->execSync(QStringLiteral("create role pw_user login password 'right-one'")).ok());
+        QVERIFY(
+            admin->execSync(QStringLiteral("create role pw_user login password 'right-one'")).ok());
         const QString hba = admin->execSync(QStringLiteral("show hba_file")).scalar().toString();
         QFile f(hba);
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -184,14 +189,17 @@ private Q_SLOTS:
         auto bad = connectTo(p);
         const PgResult r = bad->execSync(QStringLiteral("select 1"), {}, 10000);
         QCOMPARE(r.status(), PgResult::Status::ConnectionLost);
-        QVERIFY2(r.errorMessage().contains(QStringLiteral("password authentication failed for user \"pw_user\"")),
+        QVERIFY2(r.errorMessage().contains(
+                     QStringLiteral("password authentication failed for user \"pw_user\"")),
                  qPrintable(r.errorMessage()));
         QVERIFY(!r.errorMessage().contains(QStringLiteral("wrong")));
 
         // Without a password keyword libpq reads PGPASSFILE, exactly as psql does.
         QTemporaryFile pgpass;
         QVERIFY(pgpass.open());
-        pgpass.write(QStringLiteral("127.0.0.1:%1:*:pw_user:right-one\n").arg(m_fixture.config().port(0)).toUtf8());
+        pgpass.write(QStringLiteral("127.0.0.1:%1:*:pw_user:right-one\n")
+                         .arg(m_fixture.config().port(0))
+                         .toUtf8());
         pgpass.close();
         qputenv("PGPASSFILE", pgpass.fileName().toLocal8Bit());
         p.remove(QStringLiteral("password"));
@@ -216,7 +224,9 @@ private Q_SLOTS:
         QSignalSpy lost(c.get(), &PgConnection::connectionLost);
         QSignalSpy connected(c.get(), &PgConnection::connected);
         auto admin = connectTo(m_fixture.params());
-        QVERIFY(admin->execSync(QStringLiteral("select pg_terminate_backend($1)"), {pid}).scalar().toBool());
+        QVERIFY(admin->execSync(QStringLiteral("select pg_terminate_backend($1)"), {pid})
+                    .scalar()
+                    .toBool());
         QTRY_COMPARE_WITH_TIMEOUT(lost.count(), 1, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 1, 10000);
         QVERIFY(c->backendPid() != pid);
@@ -227,7 +237,9 @@ private Q_SLOTS:
     {
         auto c = connectTo(m_fixture.params());
         QSignalSpy notices(c.get(), &PgConnection::notice);
-        QVERIFY(c->execSync(QStringLiteral("do $$ begin raise notice 'hello from the server'; end $$")).ok());
+        QVERIFY(
+            c->execSync(QStringLiteral("do $$ begin raise notice 'hello from the server'; end $$"))
+                .ok());
         QCOMPARE(notices.count(), 1);
         QVERIFY(notices.at(0).at(0).toString().contains(QStringLiteral("hello from the server")));
     }
@@ -248,13 +260,17 @@ private Q_SLOTS:
         auto c = connectTo(m_fixture.params());
         QVERIFY(c->waitForReady(10000));
         for (const QString &quoted : {sql::quoteIdent(name), c->escapeIdentifier(name)}) {
-            const PgResult create = c->execSync(QStringLiteral("create temp table %1 (v text)").arg(quoted));
+            const PgResult create =
+                c->execSync(QStringLiteral("create temp table %1 (v text)").arg(quoted));
             QVERIFY2(create.ok(), qPrintable(create.errorMessage()));
-            const PgResult insert = c->execSync(
-                QStringLiteral("insert into %1 values (%2)").arg(quoted, sql::quoteLiteral(name + QStringLiteral("\\'"))));
+            const PgResult insert =
+                c->execSync(QStringLiteral("insert into %1 values (%2)")
+                                .arg(quoted, sql::quoteLiteral(name + QStringLiteral("\\'"))));
             QVERIFY2(insert.ok(), qPrintable(insert.errorMessage()));
             const PgResult back = c->execSync(
-                QStringLiteral("select relname, (select v from %1) from pg_class where oid = $1::regclass").arg(quoted),
+                QStringLiteral(
+                    "select relname, (select v from %1) from pg_class where oid = $1::regclass")
+                    .arg(quoted),
                 {quoted});
             QVERIFY2(back.ok(), qPrintable(back.errorMessage()));
             QCOMPARE(back.text(0, 0), name);

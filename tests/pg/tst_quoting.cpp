@@ -15,12 +15,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("in");
         QTest::addColumn<QString>("out");
-        QTest::newRow("plain") << "users" << "\"users\"";
-        QTest::newRow("mixed case") << "MyTable" << "\"MyTable\"";
-        QTest::newRow("quote") << "a\"b" << "\"a\"\"b\"";
-        QTest::newRow("spaces") << "order items" << "\"order items\"";
-        QTest::newRow("unicode") << QStringLiteral("zürich_東京") << QStringLiteral("\"zürich_東京\"");
-        QTest::newRow("empty") << "" << "\"\"";
+        QTest::newRow("plain") << "users"
+                               << "\"users\"";
+        QTest::newRow("mixed case") << "MyTable"
+                                    << "\"MyTable\"";
+        QTest::newRow("quote") << "a\"b"
+                               << "\"a\"\"b\"";
+        QTest::newRow("spaces") << "order items"
+                                << "\"order items\"";
+        QTest::newRow("unicode") << QStringLiteral("zürich_東京")
+                                 << QStringLiteral("\"zürich_東京\"");
+        QTest::newRow("empty") << ""
+                               << "\"\"";
     }
     void identifiers()
     {
@@ -40,10 +46,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("in");
         QTest::addColumn<QString>("out");
-        QTest::newRow("plain") << "abc" << "'abc'";
-        QTest::newRow("quote") << "it's" << "'it''s'";
-        QTest::newRow("backslash") << "a\\b" << "E'a\\\\b'";
-        QTest::newRow("both") << "x'\\" << "E'x''\\\\'";
+        QTest::newRow("plain") << "abc"
+                               << "'abc'";
+        QTest::newRow("quote") << "it's"
+                               << "'it''s'";
+        QTest::newRow("backslash") << "a\\b"
+                                   << "E'a\\\\b'";
+        QTest::newRow("both") << "x'\\"
+                              << "E'x''\\\\'";
         QTest::newRow("unicode") << QStringLiteral("größe") << QStringLiteral("'größe'");
     }
     void literals()
@@ -55,12 +65,14 @@ private Q_SLOTS:
 
     void shellWords()
     {
-        QCOMPARE(sql::shellQuote(QStringLiteral("/usr/bin/pg_ctl")), QStringLiteral("/usr/bin/pg_ctl"));
+        QCOMPARE(sql::shellQuote(QStringLiteral("/usr/bin/pg_ctl")),
+                 QStringLiteral("/usr/bin/pg_ctl"));
         QCOMPARE(sql::shellQuote(QStringLiteral("it's here")), QStringLiteral("'it'\\''s here'"));
         QCOMPARE(sql::shellQuote(QString()), QStringLiteral("''"));
         QCOMPARE(sql::shellQuote(QStringLiteral("$HOME")), QStringLiteral("'$HOME'"));
-        QCOMPARE(sql::shellJoin({QStringLiteral("echo"), QStringLiteral("a b"), QStringLiteral("c")}),
-                 QStringLiteral("echo 'a b' c"));
+        QCOMPARE(
+            sql::shellJoin({QStringLiteral("echo"), QStringLiteral("a b"), QStringLiteral("c")}),
+            QStringLiteral("echo 'a b' c"));
     }
 
     void conninfoFromNode()
@@ -100,7 +112,9 @@ private Q_SLOTS:
     {
         QString error;
         const ConnectionParams p = ConnectionParams::parse(
-            QStringLiteral("postgresql://alice:s3cret@db.example:5433/app?sslmode=require&application_name=x"), &error);
+            QStringLiteral(
+                "postgresql://alice:s3cret@db.example:5433/app?sslmode=require&application_name=x"),
+            &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(p.value(QStringLiteral("host")), QStringLiteral("db.example"));
         QCOMPARE(p.value(QStringLiteral("port")), QStringLiteral("5433"));
@@ -123,8 +137,10 @@ private Q_SLOTS:
     {
         QCOMPARE(secrets::mask(QStringLiteral("host=x password=hunter2 user=y")),
                  QStringLiteral("host=x password=******** user=y"));
-        QCOMPARE(secrets::mask(QStringLiteral("PGPASSWORD='a b' psql")), QStringLiteral("PGPASSWORD=******** psql"));
-        QCOMPARE(secrets::mask(QStringLiteral("postgresql://u:pw@h/db")), QStringLiteral("postgresql://u:********@h/db"));
+        QCOMPARE(secrets::mask(QStringLiteral("PGPASSWORD='a b' psql")),
+                 QStringLiteral("PGPASSWORD=******** psql"));
+        QCOMPARE(secrets::mask(QStringLiteral("postgresql://u:pw@h/db")),
+                 QStringLiteral("postgresql://u:********@h/db"));
     }
 
     void secretPlaceholders()

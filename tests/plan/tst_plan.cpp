@@ -27,8 +27,9 @@ RunResult runToEnd(PlanExecutor &executor, std::function<bool(PlanExecutor &, QS
 {
     RunResult result;
     QEventLoop loop;
-    QObject::connect(&executor, &PlanExecutor::stepFinished, &loop,
-                     [&](int, PlanExecutor::StepOutcome o, const QString &) { result.outcomes << o; });
+    QObject::connect(
+        &executor, &PlanExecutor::stepFinished, &loop,
+        [&](int, PlanExecutor::StepOutcome o, const QString &) { result.outcomes << o; });
     QObject::connect(&executor, &PlanExecutor::finished, &loop, [&](bool ok, const QString &s) {
         result.ok = ok;
         result.summary = s;
@@ -59,10 +60,12 @@ private:
                                  QStringLiteral("echo x >> %1/one.log").arg(dir)}));
         PlanStep &two = plan.add(steps::command(
             QStringLiteral("two"), QStringLiteral("fails until the marker exists"), local,
-            {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("test -e %1/marker && echo y >> %1/two.log").arg(dir)}));
+            {QStringLiteral("sh"), QStringLiteral("-c"),
+             QStringLiteral("test -e %1/marker && echo y >> %1/two.log").arg(dir)}));
         Q_UNUSED(two);
         plan.add(steps::writeFile(QStringLiteral("three"), QStringLiteral("write a file"), local,
-                                  dir + QStringLiteral("/three.txt"), QStringLiteral("hello\n"), 0600));
+                                  dir + QStringLiteral("/three.txt"), QStringLiteral("hello\n"),
+                                  0600));
         return plan;
     }
 
@@ -81,26 +84,31 @@ private Q_SLOTS:
         p.set(QStringLiteral("port"), QStringLiteral("5432"));
         p.set(QStringLiteral("password"), QStringLiteral("never-stored"));
         plan.setNode(QStringLiteral("coord"), p);
-        PlanStep &s = plan.add(steps::sql(QStringLiteral("a"), QStringLiteral("sql"), QStringLiteral("coord"),
-                                          QStringLiteral("select $1"), {QStringLiteral("x")}));
+        PlanStep &s =
+            plan.add(steps::sql(QStringLiteral("a"), QStringLiteral("sql"), QStringLiteral("coord"),
+                                QStringLiteral("select $1"), {QStringLiteral("x")}));
         s.guard = steps::sqlTrue(QStringLiteral("coord"), QStringLiteral("select true"));
-        PlanStep &c = plan.add(steps::command(QStringLiteral("b"), QStringLiteral("cmd"),
-                                              HostTarget{QStringLiteral("admin@db1"), QStringLiteral("postgres")},
-                                              {QStringLiteral("pg_ctl"), QStringLiteral("start")}));
-        c.guard = steps::fileExists(HostTarget{QStringLiteral("admin@db1"), {}}, QStringLiteral("/x"));
-        plan.add(steps::writeFile(QStringLiteral("c"), QStringLiteral("file"), {}, QStringLiteral("/tmp/f"),
-                                  QStringLiteral("content"), 0640));
-        plan.add(steps::waitUntil(QStringLiteral("d"), QStringLiteral("wait"), QStringLiteral("coord"),
-                                  QStringLiteral("select true"), 5000));
-        plan.add(steps::verify(QStringLiteral("e"), QStringLiteral("verify"), QStringLiteral("coord"),
-                               QStringLiteral("select 1"), QStringLiteral("1")));
+        PlanStep &c = plan.add(
+            steps::command(QStringLiteral("b"), QStringLiteral("cmd"),
+                           HostTarget{QStringLiteral("admin@db1"), QStringLiteral("postgres")},
+                           {QStringLiteral("pg_ctl"), QStringLiteral("start")}));
+        c.guard =
+            steps::fileExists(HostTarget{QStringLiteral("admin@db1"), {}}, QStringLiteral("/x"));
+        plan.add(steps::writeFile(QStringLiteral("c"), QStringLiteral("file"), {},
+                                  QStringLiteral("/tmp/f"), QStringLiteral("content"), 0640));
+        plan.add(steps::waitUntil(QStringLiteral("d"), QStringLiteral("wait"),
+                                  QStringLiteral("coord"), QStringLiteral("select true"), 5000));
+        plan.add(steps::verify(QStringLiteral("e"), QStringLiteral("verify"),
+                               QStringLiteral("coord"), QStringLiteral("select 1"),
+                               QStringLiteral("1")));
         QString error;
         QVERIFY2(plan.validate(&error), qPrintable(error));
         Plan back;
         QVERIFY2(Plan::fromJson(plan.toJson(), &back, &error), qPrintable(error));
         QCOMPARE(back.id(), plan.id());
         QCOMPARE(back.steps(), plan.steps());
-        QCOMPARE(back.node(QStringLiteral("coord")).value(QStringLiteral("port")), QStringLiteral("5432"));
+        QCOMPARE(back.node(QStringLiteral("coord")).value(QStringLiteral("port")),
+                 QStringLiteral("5432"));
         // Passwords are dropped on the way in, so they never reach plan.json.
         QVERIFY(!back.node(QStringLiteral("coord")).has(QStringLiteral("password")));
         QVERIFY(!QJsonDocument(plan.toJson()).toJson().contains("never-stored"));
@@ -109,23 +117,28 @@ private Q_SLOTS:
     void validationNamesTheStep()
     {
         Plan plan(QStringLiteral("bad"), QStringLiteral("c"));
-        plan.add(steps::sql(QStringLiteral("x"), QStringLiteral("t"), QStringLiteral("nowhere"), QStringLiteral("select 1")));
+        plan.add(steps::sql(QStringLiteral("x"), QStringLiteral("t"), QStringLiteral("nowhere"),
+                            QStringLiteral("select 1")));
         QString error;
         QVERIFY(!plan.validate(&error));
         QCOMPARE(error, QStringLiteral("step 1 (\"x\"): unknown node \"nowhere\""));
 
         Plan dup(QStringLiteral("dup"), QStringLiteral("c"));
-        dup.add(steps::command(QStringLiteral("a"), QStringLiteral("t"), {}, {QStringLiteral("true")}));
-        dup.add(steps::command(QStringLiteral("a"), QStringLiteral("t"), {}, {QStringLiteral("true")}));
+        dup.add(
+            steps::command(QStringLiteral("a"), QStringLiteral("t"), {}, {QStringLiteral("true")}));
+        dup.add(
+            steps::command(QStringLiteral("a"), QStringLiteral("t"), {}, {QStringLiteral("true")}));
         QVERIFY(!dup.validate(&error));
         QVERIFY(error.contains(QStringLiteral("used twice")));
 
         Plan broken;
-        QVERIFY(!Plan::fromJson(QJsonObject{{QStringLiteral("id"), QStringLiteral("z")},
-                                            {QStringLiteral("steps"),
-                                             QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("s")},
-                                                                    {QStringLiteral("kind"), QStringLiteral("teleport")}}}}},
-                                &broken, &error));
+        QVERIFY(!Plan::fromJson(
+            QJsonObject{
+                {QStringLiteral("id"), QStringLiteral("z")},
+                {QStringLiteral("steps"),
+                 QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("s")},
+                                        {QStringLiteral("kind"), QStringLiteral("teleport")}}}}},
+            &broken, &error));
         QVERIFY2(error.contains(QStringLiteral("unknown kind \"teleport\"")), qPrintable(error));
     }
 
@@ -134,12 +147,15 @@ private Q_SLOTS:
         QTemporaryDir work;
         const Plan plan = filePlan(work.path());
         PlanExecutor first;
-        const RunResult r1 = runToEnd(first, [&](PlanExecutor &e, QString *err) { return e.start(plan, err); });
+        const RunResult r1 =
+            runToEnd(first, [&](PlanExecutor &e, QString *err) { return e.start(plan, err); });
         QVERIFY(!r1.ok);
-        QCOMPARE(r1.outcomes, (QList<PlanExecutor::StepOutcome>{PlanExecutor::StepOutcome::Done,
-                                                                PlanExecutor::StepOutcome::Failed}));
+        QCOMPARE(r1.outcomes,
+                 (QList<PlanExecutor::StepOutcome>{PlanExecutor::StepOutcome::Done,
+                                                   PlanExecutor::StepOutcome::Failed}));
         QVERIFY2(r1.summary.contains(QStringLiteral("step 2/3 \"two\"")), qPrintable(r1.summary));
-        QVERIFY2(r1.summary.contains(QStringLiteral("pgdeckctl resume %1").arg(plan.id())), qPrintable(r1.summary));
+        QVERIFY2(r1.summary.contains(QStringLiteral("pgdeckctl resume %1").arg(plan.id())),
+                 qPrintable(r1.summary));
         QVERIFY(!QFile::exists(work.path() + QStringLiteral("/three.txt")));
 
         PlanJournal journal;
@@ -154,11 +170,13 @@ private Q_SLOTS:
         QVERIFY(marker.open(QIODevice::WriteOnly));
         marker.close();
         PlanExecutor second;
-        const RunResult r2 = runToEnd(second, [&](PlanExecutor &e, QString *err) { return e.resume(plan.id(), err); });
+        const RunResult r2 = runToEnd(
+            second, [&](PlanExecutor &e, QString *err) { return e.resume(plan.id(), err); });
         QVERIFY2(r2.ok, qPrintable(r2.summary));
-        QCOMPARE(r2.outcomes, (QList<PlanExecutor::StepOutcome>{PlanExecutor::StepOutcome::AlreadyDone,
-                                                                PlanExecutor::StepOutcome::Done,
-                                                                PlanExecutor::StepOutcome::Done}));
+        QCOMPARE(r2.outcomes,
+                 (QList<PlanExecutor::StepOutcome>{PlanExecutor::StepOutcome::AlreadyDone,
+                                                   PlanExecutor::StepOutcome::Done,
+                                                   PlanExecutor::StepOutcome::Done}));
         QFile one(work.path() + QStringLiteral("/one.log"));
         QVERIFY(one.open(QIODevice::ReadOnly));
         QCOMPARE(one.readAll(), QByteArray("x\n"));
@@ -176,17 +194,21 @@ private Q_SLOTS:
     {
         QTemporaryDir work;
         Plan plan(QStringLiteral("guards"), QStringLiteral("test"));
-        PlanStep &a = plan.add(steps::command(QStringLiteral("a"), QStringLiteral("guarded by a file"), {},
-                                              {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("exit 9")}));
+        PlanStep &a = plan.add(
+            steps::command(QStringLiteral("a"), QStringLiteral("guarded by a file"), {},
+                           {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("exit 9")}));
         a.guard = steps::fileExists({}, work.path());
-        PlanStep &b = plan.add(steps::command(QStringLiteral("b"), QStringLiteral("guarded by a command"), {},
-                                              {QStringLiteral("false")}));
+        PlanStep &b =
+            plan.add(steps::command(QStringLiteral("b"), QStringLiteral("guarded by a command"), {},
+                                    {QStringLiteral("false")}));
         b.guard = steps::commandSucceeds({}, {QStringLiteral("true")});
-        PlanStep &c = plan.add(steps::command(QStringLiteral("c"), QStringLiteral("guard does not hold"), {},
-                                              {QStringLiteral("true")}));
+        PlanStep &c =
+            plan.add(steps::command(QStringLiteral("c"), QStringLiteral("guard does not hold"), {},
+                                    {QStringLiteral("true")}));
         c.guard = steps::commandSucceeds({}, {QStringLiteral("false")});
         PlanExecutor executor;
-        const RunResult r = runToEnd(executor, [&](PlanExecutor &e, QString *err) { return e.start(plan, err); });
+        const RunResult r =
+            runToEnd(executor, [&](PlanExecutor &e, QString *err) { return e.start(plan, err); });
         QVERIFY2(r.ok, qPrintable(r.summary));
         QCOMPARE(r.outcomes, (QList<PlanExecutor::StepOutcome>{PlanExecutor::StepOutcome::Skipped,
                                                                PlanExecutor::StepOutcome::Skipped,
@@ -198,13 +220,15 @@ private Q_SLOTS:
         Plan plan(QStringLiteral("slow"), QStringLiteral("test"));
         plan.add(steps::command(QStringLiteral("sleep"), QStringLiteral("sleep"), {},
                                 {QStringLiteral("sleep"), QStringLiteral("30")}));
-        plan.add(steps::command(QStringLiteral("after"), QStringLiteral("after"), {}, {QStringLiteral("true")}));
+        plan.add(steps::command(QStringLiteral("after"), QStringLiteral("after"), {},
+                                {QStringLiteral("true")}));
         PlanExecutor executor;
         QElapsedTimer clock;
         clock.start();
         QObject::connect(&executor, &PlanExecutor::stepStarted, &executor,
                          [&] { QTimer::singleShot(200, &executor, &PlanExecutor::cancel); });
-        const RunResult r = runToEnd(executor, [&](PlanExecutor &e, QString *err) { return e.start(plan, err); });
+        const RunResult r =
+            runToEnd(executor, [&](PlanExecutor &e, QString *err) { return e.start(plan, err); });
         QVERIFY(!r.ok);
         QVERIFY(clock.elapsed() < 10000);
         QCOMPARE(r.outcomes.value(0), PlanExecutor::StepOutcome::Cancelled);
@@ -220,19 +244,22 @@ private Q_SLOTS:
         QTemporaryDir work;
         qputenv("PGDECK_SECRET_TOKEN", "tok-123456");
         Plan plan(QStringLiteral("secret"), QStringLiteral("test"));
-        plan.add(steps::command(QStringLiteral("use"), QStringLiteral("uses a secret"), {},
-                                {QStringLiteral("sh"), QStringLiteral("-c"),
-                                 QStringLiteral("echo \"$0\" > %1/out; echo password=$0; exit 1").arg(work.path()),
-                                 QStringLiteral("${secret:token}")}));
+        plan.add(steps::command(
+            QStringLiteral("use"), QStringLiteral("uses a secret"), {},
+            {QStringLiteral("sh"), QStringLiteral("-c"),
+             QStringLiteral("echo \"$0\" > %1/out; echo password=$0; exit 1").arg(work.path()),
+             QStringLiteral("${secret:token}")}));
         PlanExecutor executor;
-        const RunResult r = runToEnd(executor, [&](PlanExecutor &e, QString *err) { return e.start(plan, err); });
+        const RunResult r =
+            runToEnd(executor, [&](PlanExecutor &e, QString *err) { return e.start(plan, err); });
         QVERIFY(!r.ok);
         QFile out(work.path() + QStringLiteral("/out"));
         QVERIFY(out.open(QIODevice::ReadOnly));
         QCOMPARE(out.readAll().trimmed(), QByteArray("tok-123456")); // the command got it
-        for (const QString &path : {PlanJournal::directoryFor(plan.id()) + QStringLiteral("/journal.jsonl"),
-                                    PlanJournal::directoryFor(plan.id()) + QStringLiteral("/plan.json"),
-                                    AuditLog::path()}) {
+        for (const QString &path :
+             {PlanJournal::directoryFor(plan.id()) + QStringLiteral("/journal.jsonl"),
+              PlanJournal::directoryFor(plan.id()) + QStringLiteral("/plan.json"),
+              AuditLog::path()}) {
             QFile f(path);
             QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(path));
             QVERIFY2(!f.readAll().contains("tok-123456"), qPrintable(path));
@@ -262,8 +289,9 @@ private Q_SLOTS:
         QCOMPARE(first.value(QStringLiteral("outcome")).toString(), QStringLiteral("ok"));
         QVERIFY(first.value(QStringLiteral("what")).toString().contains(QStringLiteral("one.log")));
         QVERIFY(!first.value(QStringLiteral("time")).toString().isEmpty());
-        QCOMPARE(QJsonDocument::fromJson(lines[1]).object().value(QStringLiteral("outcome")).toString(),
-                 QStringLiteral("failed"));
+        QCOMPARE(
+            QJsonDocument::fromJson(lines[1]).object().value(QStringLiteral("outcome")).toString(),
+            QStringLiteral("failed"));
     }
 
     void runbookIsRunnableBash()

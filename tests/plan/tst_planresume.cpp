@@ -46,17 +46,23 @@ private Q_SLOTS:
         const QString node = QStringLiteral("primary");
         Plan plan(QStringLiteral("resume test"), QStringLiteral("sandbox"));
         plan.setNode(node, m_fixture.params(0, QStringLiteral("app")));
-        PlanStep &create = plan.add(steps::sql(QStringLiteral("create"), QStringLiteral("create table"), node,
-                                               QStringLiteral("create table resume_t (v text)")));
-        create.guard = steps::sqlTrue(node, QStringLiteral("select to_regclass('public.resume_t') is not null"));
-        plan.add(steps::sql(QStringLiteral("insert-first"), QStringLiteral("insert without a guard"), node,
-                            QStringLiteral("insert into resume_t values ($1)"), {QStringLiteral("first")}));
-        plan.add(steps::command(QStringLiteral("block"), QStringLiteral("block until the marker exists"), {},
-                                {QStringLiteral("sh"), QStringLiteral("-c"),
-                                 QStringLiteral("while [ ! -e \"$0\" ]; do sleep 0.1; done"), marker}));
-        plan.add(steps::sql(QStringLiteral("insert-after"), QStringLiteral("insert after the block"), node,
+        PlanStep &create =
+            plan.add(steps::sql(QStringLiteral("create"), QStringLiteral("create table"), node,
+                                QStringLiteral("create table resume_t (v text)")));
+        create.guard = steps::sqlTrue(
+            node, QStringLiteral("select to_regclass('public.resume_t') is not null"));
+        plan.add(steps::sql(
+            QStringLiteral("insert-first"), QStringLiteral("insert without a guard"), node,
+            QStringLiteral("insert into resume_t values ($1)"), {QStringLiteral("first")}));
+        plan.add(steps::command(
+            QStringLiteral("block"), QStringLiteral("block until the marker exists"), {},
+            {QStringLiteral("sh"), QStringLiteral("-c"),
+             QStringLiteral("while [ ! -e \"$0\" ]; do sleep 0.1; done"), marker}));
+        plan.add(steps::sql(QStringLiteral("insert-after"),
+                            QStringLiteral("insert after the block"), node,
                             QStringLiteral("insert into resume_t values ('after')")));
-        plan.add(steps::verify(QStringLiteral("verify"), QStringLiteral("each row exactly once"), node,
+        plan.add(steps::verify(QStringLiteral("verify"), QStringLiteral("each row exactly once"),
+                               node,
                                QStringLiteral("select string_agg(v, ',' order by v) from resume_t"),
                                QStringLiteral("after,first")));
         const QString planFile = m_fixture.tempPath() + QStringLiteral("/plan.json");
@@ -70,8 +76,8 @@ private Q_SLOTS:
             [&] {
                 PlanJournal j;
                 QString e;
-                return PlanJournal::open(plan.id(), &j, &e)
-                       && j.stepState(QStringLiteral("block")) == PlanJournal::StepState::Started;
+                return PlanJournal::open(plan.id(), &j, &e) &&
+                       j.stepState(QStringLiteral("block")) == PlanJournal::StepState::Started;
             }(),
             30000);
         run->kill(); // SIGKILL: no chance to write anything more
@@ -91,12 +97,16 @@ private Q_SLOTS:
         QVERIFY(resume->waitForFinished(60000));
         const QString out = QString::fromLocal8Bit(resume->readAll());
         QVERIFY2(resume->exitCode() == 0, qPrintable(out));
-        QVERIFY2(out.contains(QStringLiteral("[2/5] insert without a guard ... done in an earlier run")), qPrintable(out));
-        QVERIFY2(out.contains(QStringLiteral("[5/5] each row exactly once ... done")), qPrintable(out));
+        QVERIFY2(
+            out.contains(QStringLiteral("[2/5] insert without a guard ... done in an earlier run")),
+            qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("[5/5] each row exactly once ... done")),
+                 qPrintable(out));
 
         PgConnection c;
         c.setParams(m_fixture.params(0, QStringLiteral("app")));
-        const PgResult rows = c.execSync(QStringLiteral("select v, count(*) from resume_t group by v order by v"));
+        const PgResult rows =
+            c.execSync(QStringLiteral("select v, count(*) from resume_t group by v order by v"));
         QVERIFY2(rows.ok(), qPrintable(rows.errorMessage()));
         QCOMPARE(rows.rowCount(), 2);
         QCOMPARE(rows.text(0, 0), QStringLiteral("after"));
@@ -107,14 +117,16 @@ private Q_SLOTS:
         QProcess *plans = ctl({QStringLiteral("plans")});
         QVERIFY(plans->waitForFinished(10000));
         const QString listing = QString::fromLocal8Bit(plans->readAll());
-        QVERIFY2(listing.contains(plan.id()) && listing.contains(QStringLiteral("finished")), qPrintable(listing));
+        QVERIFY2(listing.contains(plan.id()) && listing.contains(QStringLiteral("finished")),
+                 qPrintable(listing));
     }
 
     void failedStepNamesNodeAndServerError()
     {
         Plan plan(QStringLiteral("failing"), QStringLiteral("sandbox"));
         plan.setNode(QStringLiteral("primary"), m_fixture.params(0, QStringLiteral("app")));
-        plan.add(steps::sql(QStringLiteral("bad"), QStringLiteral("query a missing table"), QStringLiteral("primary"),
+        plan.add(steps::sql(QStringLiteral("bad"), QStringLiteral("query a missing table"),
+                            QStringLiteral("primary"),
                             QStringLiteral("select * from missing_table")));
         const QString planFile = m_fixture.tempPath() + QStringLiteral("/failing.json");
         QString error;
@@ -124,8 +136,10 @@ private Q_SLOTS:
         const QString out = QString::fromLocal8Bit(run->readAll());
         QCOMPARE(run->exitCode(), 1);
         QVERIFY2(out.contains(QStringLiteral("failed on node primary")), qPrintable(out));
-        QVERIFY2(out.contains(QStringLiteral("relation \"missing_table\" does not exist")), qPrintable(out));
-        QVERIFY2(out.contains(QStringLiteral("pgdeckctl resume %1").arg(plan.id())), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("relation \"missing_table\" does not exist")),
+                 qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("pgdeckctl resume %1").arg(plan.id())),
+                 qPrintable(out));
     }
 };
 

@@ -17,7 +17,8 @@ private:
     test::SshdFixture m_sshd;
     QTemporaryDir m_tmp;
 
-    bool run(const Plan &plan, QString *summary, QList<PlanExecutor::StepOutcome> *outcomes = nullptr)
+    bool run(const Plan &plan, QString *summary,
+             QList<PlanExecutor::StepOutcome> *outcomes = nullptr)
     {
         PlanExecutor executor;
         executor.setSshOptions(m_sshd.sshArgs());
@@ -55,13 +56,14 @@ private Q_SLOTS:
         const HostTarget remote{m_sshd.alias(), {}};
         const QString dir = m_tmp.path();
         Plan plan(QStringLiteral("remote work"), QStringLiteral("test"));
-        PlanStep &cmd = plan.add(steps::command(
-            QStringLiteral("hostname"), QStringLiteral("record who ran it"), remote,
-            {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo \"$(id -un) $SSH_CONNECTION\" > \"$0\""),
-             dir + QStringLiteral("/who.txt")}));
+        PlanStep &cmd = plan.add(
+            steps::command(QStringLiteral("hostname"), QStringLiteral("record who ran it"), remote,
+                           {QStringLiteral("sh"), QStringLiteral("-c"),
+                            QStringLiteral("echo \"$(id -un) $SSH_CONNECTION\" > \"$0\""),
+                            dir + QStringLiteral("/who.txt")}));
         cmd.guard = steps::fileExists(remote, dir + QStringLiteral("/who.txt"));
-        plan.add(steps::writeFile(QStringLiteral("write"), QStringLiteral("write a file over ssh"), remote,
-                                  dir + QStringLiteral("/file with spaces.conf"),
+        plan.add(steps::writeFile(QStringLiteral("write"), QStringLiteral("write a file over ssh"),
+                                  remote, dir + QStringLiteral("/file with spaces.conf"),
                                   QStringLiteral("port = 5432\nname = 'it''s'\n"), 0600));
         QString summary;
         QList<PlanExecutor::StepOutcome> outcomes;
@@ -73,11 +75,13 @@ private Q_SLOTS:
         const QString line = QString::fromUtf8(who.readAll());
         // SSH_CONNECTION proves the command really went through sshd, over loopback.
         QVERIFY2(line.startsWith(m_sshd.user() + QStringLiteral(" 127.0.0.1 ")), qPrintable(line));
-        QVERIFY2(line.contains(QStringLiteral(" 127.0.0.1 %1").arg(m_sshd.port())), qPrintable(line));
+        QVERIFY2(line.contains(QStringLiteral(" 127.0.0.1 %1").arg(m_sshd.port())),
+                 qPrintable(line));
         QFile written(dir + QStringLiteral("/file with spaces.conf"));
         QVERIFY(written.open(QIODevice::ReadOnly));
         QCOMPARE(written.readAll(), QByteArray("port = 5432\nname = 'it''s'\n"));
-        QCOMPARE(written.permissions() & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
+        QCOMPARE(written.permissions() & (QFile::ReadOther | QFile::ReadGroup),
+                 QFile::Permissions());
 
         // Same plan again under a new id: the remote guard now holds.
         Plan again = plan;
@@ -90,11 +94,14 @@ private Q_SLOTS:
     void remoteFailureCarriesExitStatusAndOutput()
     {
         Plan plan(QStringLiteral("remote failure"), QStringLiteral("test"));
-        plan.add(steps::command(QStringLiteral("fail"), QStringLiteral("fail remotely"), HostTarget{m_sshd.alias(), {}},
-                                {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo disk full >&2; exit 3")}));
+        plan.add(steps::command(QStringLiteral("fail"), QStringLiteral("fail remotely"),
+                                HostTarget{m_sshd.alias(), {}},
+                                {QStringLiteral("sh"), QStringLiteral("-c"),
+                                 QStringLiteral("echo disk full >&2; exit 3")}));
         QString summary;
         QVERIFY(!run(plan, &summary));
-        QVERIFY2(summary.contains(QStringLiteral("failed on %1").arg(m_sshd.alias())), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("failed on %1").arg(m_sshd.alias())),
+                 qPrintable(summary));
         QVERIFY2(summary.contains(QStringLiteral("exit status 3: disk full")), qPrintable(summary));
     }
 
@@ -105,10 +112,11 @@ private Q_SLOTS:
         plan.add(steps::command(QStringLiteral("x"), QStringLiteral("untrusted host"),
                                 HostTarget{m_sshd.destination(), {}}, {QStringLiteral("true")}));
         PlanExecutor executor; // no -F: default known_hosts has no entry for this port
-        executor.setSshOptions({QStringLiteral("-p"), QString::number(m_sshd.port()), QStringLiteral("-o"),
-                                QStringLiteral("UserKnownHostsFile=/dev/null"), QStringLiteral("-o"),
-                                QStringLiteral("StrictHostKeyChecking=yes"), QStringLiteral("-o"),
-                                QStringLiteral("GlobalKnownHostsFile=/dev/null")});
+        executor.setSshOptions(
+            {QStringLiteral("-p"), QString::number(m_sshd.port()), QStringLiteral("-o"),
+             QStringLiteral("UserKnownHostsFile=/dev/null"), QStringLiteral("-o"),
+             QStringLiteral("StrictHostKeyChecking=yes"), QStringLiteral("-o"),
+             QStringLiteral("GlobalKnownHostsFile=/dev/null")});
         QEventLoop loop;
         QString summary;
         bool ok = true;
@@ -123,7 +131,8 @@ private Q_SLOTS:
         loop.exec();
         QVERIFY(!ok);
         QVERIFY(clock.elapsed() < 15000);
-        QVERIFY2(summary.contains(QStringLiteral("Host key verification failed")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("Host key verification failed")),
+                 qPrintable(summary));
     }
 
     void runbookUsesSshToo()
@@ -131,8 +140,8 @@ private Q_SLOTS:
         const HostTarget remote{m_sshd.alias(), {}};
         const QString target = m_tmp.path() + QStringLiteral("/from-runbook.txt");
         Plan plan(QStringLiteral("runbook over ssh"), QStringLiteral("test"));
-        PlanStep &w = plan.add(steps::writeFile(QStringLiteral("w"), QStringLiteral("write"), remote, target,
-                                                QStringLiteral("via runbook\n")));
+        PlanStep &w = plan.add(steps::writeFile(QStringLiteral("w"), QStringLiteral("write"),
+                                                remote, target, QStringLiteral("via runbook\n")));
         w.guard = steps::fileExists(remote, target);
         const QString script = RunbookWriter::toShell(plan, m_sshd.sshArgs());
         QVERIFY(script.contains(QStringLiteral("ssh -o BatchMode=yes")));

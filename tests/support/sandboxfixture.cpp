@@ -25,11 +25,12 @@ bool SandboxFixture::runPlan(const Plan &plan, QString *summary)
     PlanExecutor executor;
     QEventLoop loop;
     bool ok = false;
-    QObject::connect(&executor, &PlanExecutor::finished, &loop, [&](bool success, const QString &s) {
-        ok = success;
-        *summary = s;
-        loop.quit();
-    });
+    QObject::connect(&executor, &PlanExecutor::finished, &loop,
+                     [&](bool success, const QString &s) {
+                         ok = success;
+                         *summary = s;
+                         loop.quit();
+                     });
     if (!executor.start(plan, summary))
         return false;
     loop.exec();
@@ -38,15 +39,16 @@ bool SandboxFixture::runPlan(const Plan &plan, QString *summary)
 
 bool SandboxFixture::start(int standbys, QString *error, bool load)
 {
-    m_tmp = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/pgdeck-test-XXXXXX"));
+    m_tmp =
+        std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/pgdeck-test-XXXXXX"));
     if (!m_tmp->isValid()) {
         *error = QStringLiteral("cannot create a temporary directory");
         return false;
     }
     // When we are root the servers run as an unprivileged user who must reach the dir.
-    QFile::setPermissions(m_tmp->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
-                                             | QFile::ReadOther | QFile::ExeOther | QFile::ReadGroup
-                                             | QFile::ExeGroup);
+    QFile::setPermissions(m_tmp->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                             QFile::ReadOther | QFile::ExeOther | QFile::ReadGroup |
+                                             QFile::ExeGroup);
     m_oldStateDir = qgetenv("PGDECK_STATE_DIR");
     qputenv("PGDECK_STATE_DIR", stateDir().toLocal8Bit());
 
@@ -55,8 +57,8 @@ bool SandboxFixture::start(int standbys, QString *error, bool load)
     wanted.standbys = standbys;
     wanted.load = load;
     // Spread parallel test runs over the port range.
-    wanted.basePort = Sandbox::findFreePorts(20000 + int(QCoreApplication::applicationPid() % 2000) * 10,
-                                             standbys + 1);
+    wanted.basePort = Sandbox::findFreePorts(
+        20000 + int(QCoreApplication::applicationPid() % 2000) * 10, standbys + 1);
     if (!Sandbox::resolveConfig(wanted, &m_config, error))
         return false;
     m_started = true;

@@ -29,7 +29,8 @@ constexpr int kReadyTimeoutMs = 15000;
 constexpr int kStopGraceMs = 3000;
 constexpr int kPortAttempts = 3;
 
-QString findTool(const QString &name) {
+QString findTool(const QString &name)
+{
     QString path = QStandardPaths::findExecutable(name);
     if (path.isEmpty()) {
         // sbin is often missing from a normal user's PATH.
@@ -40,14 +41,16 @@ QString findTool(const QString &name) {
     return path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
 }
 
-QString currentUserName() {
+QString currentUserName()
+{
     // $USER is not set everywhere (CI, runuser); the passwd entry is what sshd checks.
     if (const passwd *pw = ::getpwuid(::geteuid()))
         return QString::fromLocal8Bit(pw->pw_name);
     return qEnvironmentVariable("USER");
 }
 
-int pickFreePort() {
+int pickFreePort()
+{
     QTcpServer server;
     if (!server.listen(QHostAddress::LocalHost, 0))
         return 0;
@@ -55,11 +58,13 @@ int pickFreePort() {
 }
 
 // sshd_config and ssh_config take double-quoted arguments; temp paths may contain spaces.
-QString quoted(const QString &path) {
+QString quoted(const QString &path)
+{
     return QLatin1Char('"') + path + QLatin1Char('"');
 }
 
-bool writeFile(const QString &path, const QByteArray &data, QString *error) {
+bool writeFile(const QString &path, const QByteArray &data, QString *error)
+{
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(data) != data.size()) {
         *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
@@ -70,7 +75,8 @@ bool writeFile(const QString &path, const QByteArray &data, QString *error) {
     return true;
 }
 
-bool runTool(const QString &program, const QStringList &args, QString *error) {
+bool runTool(const QString &program, const QStringList &args, QString *error)
+{
     QProcess proc;
     proc.setProcessChannelMode(QProcess::MergedChannels);
     proc.setStandardInputFile(QProcess::nullDevice());
@@ -92,7 +98,8 @@ bool runTool(const QString &program, const QStringList &args, QString *error) {
     return true;
 }
 
-bool generateKey(const QString &path, const QString &comment, QString *error) {
+bool generateKey(const QString &path, const QString &comment, QString *error)
+{
     return runTool(findTool(QStringLiteral("ssh-keygen")),
                    {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
                     QStringLiteral("-N"), QString(), QStringLiteral("-C"), comment,
@@ -108,7 +115,8 @@ struct ProcEntry {
     char state = 0;
 };
 
-bool readProc(pid_t pid, ProcEntry *entry) {
+bool readProc(pid_t pid, ProcEntry *entry)
+{
     QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
     if (!file.open(QIODevice::ReadOnly))
         return false;
@@ -129,7 +137,8 @@ bool readProc(pid_t pid, ProcEntry *entry) {
 
 // Every live descendant of root: sshd forks one monitor per connection, which forks the
 // user's session; none of them die with the listener.
-QList<ProcEntry> descendantsOf(pid_t root) {
+QList<ProcEntry> descendantsOf(pid_t root)
+{
     QList<ProcEntry> all;
     const QStringList names = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
     for (const QString &name : names) {
@@ -153,7 +162,8 @@ QList<ProcEntry> descendantsOf(pid_t root) {
     return found;
 }
 
-bool stillAlive(const ProcEntry &entry) {
+bool stillAlive(const ProcEntry &entry)
+{
     ProcEntry now;
     return readProc(entry.pid, &now) && now.startTime == entry.startTime && now.state != 'Z';
 }
@@ -162,15 +172,18 @@ bool stillAlive(const ProcEntry &entry) {
 
 SshdFixture::SshdFixture() = default;
 
-SshdFixture::~SshdFixture() {
+SshdFixture::~SshdFixture()
+{
     stop();
 }
 
-QString SshdFixture::sshdPath() {
+QString SshdFixture::sshdPath()
+{
     return findTool(QStringLiteral("sshd"));
 }
 
-bool SshdFixture::isAvailable(QString *missing) {
+bool SshdFixture::isAvailable(QString *missing)
+{
     QStringList absent;
     for (const QString &tool :
          {QStringLiteral("sshd"), QStringLiteral("ssh"), QStringLiteral("ssh-keygen")}) {
@@ -182,11 +195,13 @@ bool SshdFixture::isAvailable(QString *missing) {
     return absent.isEmpty();
 }
 
-bool SshdFixture::isRunning() const {
+bool SshdFixture::isRunning() const
+{
     return m_process && m_process->state() == QProcess::Running;
 }
 
-QString SshdFixture::logText() const {
+QString SshdFixture::logText() const
+{
     if (m_logFile.isEmpty())
         return m_logSnapshot;
     QFile file(m_logFile);
@@ -195,7 +210,8 @@ QString SshdFixture::logText() const {
     return QString::fromLocal8Bit(file.readAll());
 }
 
-bool SshdFixture::start(QString *error) {
+bool SshdFixture::start(QString *error)
+{
     QString dummy;
     if (!error)
         error = &dummy;
@@ -274,7 +290,8 @@ bool SshdFixture::start(QString *error) {
     return false;
 }
 
-bool SshdFixture::writeFiles(QString *error) {
+bool SshdFixture::writeFiles(QString *error)
+{
     const QString hostKey = m_dir->filePath(QStringLiteral("ssh_host_ed25519_key"));
     const QString authorizedKeys = m_dir->filePath(QStringLiteral("authorized_keys"));
 
@@ -349,7 +366,8 @@ bool SshdFixture::writeFiles(QString *error) {
            writeFile(m_configFile, sshConfig.toUtf8(), error);
 }
 
-bool SshdFixture::launch(QString *error) {
+bool SshdFixture::launch(QString *error)
+{
     // `sshd -t` names a bad config line at once instead of a silent exit later.
     if (!runTool(m_sshd, {QStringLiteral("-t"), QStringLiteral("-f"), m_sshdConfigFile}, error))
         return false;
@@ -371,7 +389,8 @@ bool SshdFixture::launch(QString *error) {
     return true;
 }
 
-bool SshdFixture::waitUntilReady(int timeoutMs, QString *error) {
+bool SshdFixture::waitUntilReady(int timeoutMs, QString *error)
+{
     const QDeadlineTimer deadline(qMax(timeoutMs, 0));
     bool listening = false;
     QString lastSsh;
@@ -420,7 +439,8 @@ bool SshdFixture::waitUntilReady(int timeoutMs, QString *error) {
     return false;
 }
 
-void SshdFixture::terminateProcessTree() {
+void SshdFixture::terminateProcessTree()
+{
     if (!m_process)
         return;
     if (m_process->state() != QProcess::NotRunning) {
@@ -447,7 +467,8 @@ void SshdFixture::terminateProcessTree() {
     m_process.reset();
 }
 
-void SshdFixture::stop() {
+void SshdFixture::stop()
+{
     terminateProcessTree();
     if (m_dir) {
         m_logSnapshot = logText();

@@ -25,7 +25,8 @@ struct SshResult {
 };
 
 // Runs `ssh <args>`; a hang is reported as timedOut rather than blocking the suite.
-SshResult runSsh(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 15000) {
+SshResult runSsh(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 15000)
+{
     SshResult result;
     QProcess ssh;
     QElapsedTimer clock;
@@ -47,13 +48,15 @@ SshResult runSsh(const QStringList &args, const QByteArray &input = {}, int time
     return result;
 }
 
-QString shellQuote(const QString &s) {
+QString shellQuote(const QString &s)
+{
     QString escaped = s;
     escaped.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
     return QLatin1Char('\'') + escaped + QLatin1Char('\'');
 }
 
-bool processGone(qint64 pid) {
+bool processGone(qint64 pid)
+{
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
     if (!stat.open(QIODevice::ReadOnly))
         return true;
@@ -62,7 +65,8 @@ bool processGone(qint64 pid) {
     return close >= 0 && text.mid(close + 2, 1) == "Z"; // a zombie waits for init to reap it
 }
 
-bool waitGone(qint64 pid, int timeoutMs) {
+bool waitGone(qint64 pid, int timeoutMs)
+{
     QElapsedTimer clock;
     clock.start();
     while (!processGone(pid) && clock.elapsed() < timeoutMs)
@@ -93,7 +97,8 @@ private Q_SLOTS:
     void stopLeavesNoProcessBehind();
 
 private:
-    QStringList sshTo(const QStringList &command) const {
+    QStringList sshTo(const QStringList &command) const
+    {
         return m_sshd.sshArgs() + QStringList{m_sshd.alias(), QStringLiteral("--")} + command;
     }
 
@@ -101,7 +106,8 @@ private:
     QTemporaryDir m_scratch;
 };
 
-void TstSshdFixture::initTestCase() {
+void TstSshdFixture::initTestCase()
+{
     QString missing;
     if (!SshdFixture::isAvailable(&missing))
         QSKIP(qPrintable(QStringLiteral("OpenSSH is not installed (missing %1): apt-get install "
@@ -117,18 +123,21 @@ void TstSshdFixture::initTestCase() {
     QCOMPARE(m_sshd.sshArgs(), (QStringList{QStringLiteral("-F"), m_sshd.configFile()}));
 }
 
-void TstSshdFixture::cleanupTestCase() {
+void TstSshdFixture::cleanupTestCase()
+{
     m_sshd.stop();
     QVERIFY(!m_sshd.isRunning());
 }
 
-void TstSshdFixture::echoReturnsOutput() {
+void TstSshdFixture::echoReturnsOutput()
+{
     const SshResult r = runSsh(sshTo({QStringLiteral("echo hello")}));
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QCOMPARE(r.out, QByteArray("hello\n"));
 }
 
-void TstSshdFixture::exitStatusComesBack_data() {
+void TstSshdFixture::exitStatusComesBack_data()
+{
     QTest::addColumn<int>("status");
     QTest::newRow("0") << 0;
     QTest::newRow("1") << 1;
@@ -136,14 +145,16 @@ void TstSshdFixture::exitStatusComesBack_data() {
     QTest::newRow("42") << 42;
 }
 
-void TstSshdFixture::exitStatusComesBack() {
+void TstSshdFixture::exitStatusComesBack()
+{
     QFETCH(int, status);
     const SshResult r = runSsh(sshTo({QStringLiteral("exit %1").arg(status)}));
     QVERIFY(!r.timedOut);
     QCOMPARE(r.exitCode, status);
 }
 
-void TstSshdFixture::stdinIsPipedThrough() {
+void TstSshdFixture::stdinIsPipedThrough()
+{
     // Same machine, so the "remote" file lands in our scratch dir and can be checked twice.
     const QString path = m_scratch.filePath(QStringLiteral("written over ssh.txt"));
     QByteArray payload("first line\nsecond line with 'quotes' and $dollars\n");
@@ -164,7 +175,8 @@ void TstSshdFixture::stdinIsPipedThrough() {
     QCOMPARE(read.out, payload);
 }
 
-void TstSshdFixture::destinationWorksWithSshArgs() {
+void TstSshdFixture::destinationWorksWithSshArgs()
+{
     // The command runner addresses nodes as user@host; the config covers that form too.
     const SshResult r =
         runSsh(m_sshd.sshArgs() +
@@ -173,12 +185,14 @@ void TstSshdFixture::destinationWorksWithSshArgs() {
     QCOMPARE(QString::fromLocal8Bit(r.out.trimmed()), m_sshd.user());
 }
 
-void TstSshdFixture::logShowsTheLogin() {
+void TstSshdFixture::logShowsTheLogin()
+{
     QVERIFY2(m_sshd.logText().contains(QLatin1String("Accepted publickey for ")),
              qPrintable(m_sshd.logText()));
 }
 
-void TstSshdFixture::badHostKeyFailsFast_data() {
+void TstSshdFixture::badHostKeyFailsFast_data()
+{
     QTest::addColumn<QStringList>("options");
     const QString empty = m_scratch.filePath(QStringLiteral("empty_known_hosts"));
     QFile file(empty);
@@ -190,7 +204,8 @@ void TstSshdFixture::badHostKeyFailsFast_data() {
         << QStringList{QStringLiteral("-o"), QStringLiteral("HostKeyAlias=pgdeck-wrong-alias")};
 }
 
-void TstSshdFixture::badHostKeyFailsFast() {
+void TstSshdFixture::badHostKeyFailsFast()
+{
     QFETCH(QStringList, options);
     // BatchMode must refuse instead of asking whether to trust the key.
     const SshResult r =
@@ -202,7 +217,8 @@ void TstSshdFixture::badHostKeyFailsFast() {
     QVERIFY2(r.err.contains("Host key verification failed"), r.err.constData());
 }
 
-void TstSshdFixture::unauthorizedClientFailsFast_data() {
+void TstSshdFixture::unauthorizedClientFailsFast_data()
+{
     QTest::addColumn<QString>("user");
     QTest::addColumn<QString>("identity");
 
@@ -218,7 +234,8 @@ void TstSshdFixture::unauthorizedClientFailsFast_data() {
     QTest::newRow("other user") << QStringLiteral("pgdeck-no-such-user") << m_sshd.identityFile();
 }
 
-void TstSshdFixture::unauthorizedClientFailsFast() {
+void TstSshdFixture::unauthorizedClientFailsFast()
+{
     QFETCH(QString, user);
     QFETCH(QString, identity);
     // Spelled out without the config file: IdentityFile entries add up, so the config's
@@ -251,7 +268,8 @@ void TstSshdFixture::unauthorizedClientFailsFast() {
     QVERIFY2(r.err.contains("Permission denied"), r.err.constData());
 }
 
-void TstSshdFixture::nothingListeningFailsFast() {
+void TstSshdFixture::nothingListeningFailsFast()
+{
     int closedPort = 0;
     {
         QTcpServer probe;
@@ -268,7 +286,8 @@ void TstSshdFixture::nothingListeningFailsFast() {
     QVERIFY2(r.err.contains("Connection refused"), r.err.constData());
 }
 
-void TstSshdFixture::stopLeavesNoProcessBehind() {
+void TstSshdFixture::stopLeavesNoProcessBehind()
+{
     // A second server, so the shared one stays up for the other tests.
     SshdFixture fixture;
     QString error;
