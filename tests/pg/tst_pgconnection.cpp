@@ -1,4 +1,5 @@
 // Integration tests for the async libpq connection against a real server on 127.0.0.1.
+#include "inventory/inventory.h"
 #include "pg/pgconnection.h"
 #include "pg/quoting.h"
 #include "sandbox/sandbox.h"
@@ -213,6 +214,37 @@ private Q_SLOTS:
         f.write(original);
         f.close();
         admin->execSync(QStringLiteral("select pg_reload_conf()"));
+    }
+
+    void serviceFileEntriesWorkAsInPsql()
+    {
+        QTemporaryFile services;
+        QVERIFY(services.open());
+        services.write(QStringLiteral("[orders-w1]\nhost=127.0.0.1\nport=%1\nuser=postgres\ndbname=postgres\n")
+                           .arg(m_fixture.config().port(0))
+                           .toUtf8());
+        services.close();
+        qputenv("PGSERVICEFILE", services.fileName().toLocal8Bit());
+        NodeSpec node;
+        node.name = QStringLiteral("w1");
+        node.service = QStringLiteral("orders-w1");
+        auto c = connectTo(ConnectionParams::fromNode(node));
+        const PgResult r = c->execSync(QStringLiteral("select current_setting('port')"), {}, 10000);
+        qunsetenv("PGSERVICEFILE");
+        QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+        QCOMPARE(r.scalar().toInt(), m_fixture.config().port(0));
+    }
+
+    void tlsSettingsReachLibpq()
+    {
+        // The sandbox server has no TLS: sslmode=require must be refused by libpq itself.
+        ConnectionParams p = m_fixture.params();
+        p.set(QStringLiteral("sslmode"), QStringLiteral("require"));
+        auto c = connectTo(p);
+        const PgResult r = c->execSync(QStringLiteral("select 1"), {}, 10000);
+        QCOMPARE(r.status(), PgResult::Status::ConnectionLost);
+        QVERIFY2(r.errorMessage().contains(QStringLiteral("server does not support SSL")),
+                 qPrintable(r.errorMessage()));
     }
 
     void reconnectsAfterTheBackendIsKilled()
