@@ -1,11 +1,16 @@
 // pgdeck: the desktop console. A thin main: options, then the main window.
 #include "common/windowgrabber.h"
 #include "mainwindow.h"
+#include "monitor/historystore.h"
+#include "inventory/inventoryloader.h"
 #include "sandbox/sandbox.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QPalette>
+#include <QStyleFactory>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -60,8 +65,19 @@ int main(int argc, char **argv)
         QStringLiteral("screenshot-delay"),
         QStringLiteral("Seconds before --screenshot is taken (default 3)."),
         QStringLiteral("seconds"), QStringLiteral("3"));
-    parser.addOptions(
-        {inventoryOpt, sandboxOpt, sandboxDirOpt, sandboxPortOpt, screenshotOpt, delayOpt});
+    const QCommandLineOption dashboardOpt(
+        QStringLiteral("dashboard"),
+        QStringLiteral("Ops-screen mode: full screen, dark, large type, rotating pages."));
+    const QCommandLineOption rotateOpt(QStringLiteral("rotate"),
+                                       QStringLiteral("Dashboard page rotation, e.g. 20s (default)."),
+                                       QStringLiteral("duration"), QStringLiteral("20s"));
+    const QCommandLineOption pageOpt(
+        QStringLiteral("page"), QStringLiteral("Start on this page: overview, replication, nodes, events."),
+        QStringLiteral("page"));
+    const QCommandLineOption noHistoryOpt(
+        QStringLiteral("no-history"), QStringLiteral("Do not read or write the local sample history."));
+    parser.addOptions({inventoryOpt, sandboxOpt, sandboxDirOpt, sandboxPortOpt, screenshotOpt, delayOpt,
+                       dashboardOpt, rotateOpt, pageOpt, noHistoryOpt});
     parser.process(app); // --help, --version and bad options end here
 
     bool delayOk = false;
@@ -88,9 +104,48 @@ int main(int argc, char **argv)
         }
     }
 
+    double rotateMs = 0;
+    if (!InventoryLoader::parseDurationMs(parser.value(rotateOpt), &rotateMs) || rotateMs < 1000) {
+        warn(QStringLiteral("--rotate must be a duration of at least 1s, like 20s or 1min"));
+        return 2;
+    }
+    const QStringList pageNames{QStringLiteral("overview"), QStringLiteral("replication"),
+                                QStringLiteral("nodes"), QStringLiteral("events")};
+    const int page = parser.isSet(pageOpt) ? int(pageNames.indexOf(parser.value(pageOpt))) : 0;
+    if (page < 0) {
+        warn(QStringLiteral("--page must be one of: %1").arg(pageNames.join(QStringLiteral(", "))));
+        return 2;
+    }
+    if (parser.isSet(dashboardOpt)) {
+        // Dark and calm for a wall screen, whatever the desktop theme is.
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x16, 0x1b, 0x22));
+        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xed, 0xf3));
+        dark.setColor(QPalette::Base, QColor(0x0d, 0x11, 0x17));
+        dark.setColor(QPalette::AlternateBase, QColor(0x1c, 0x23, 0x2c));
+        dark.setColor(QPalette::Text, QColor(0xe6, 0xed, 0xf3));
+        dark.setColor(QPalette::Button, QColor(0x21, 0x26, 0x2d));
+        dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xed, 0xf3));
+        dark.setColor(QPalette::Mid, QColor(0x30, 0x36, 0x3d));
+        dark.setColor(QPalette::Midlight, QColor(0x30, 0x36, 0x3d));
+        dark.setColor(QPalette::PlaceholderText, QColor(0x8b, 0x94, 0x9e));
+        dark.setColor(QPalette::Highlight, QColor(0x1f, 0x6f, 0xeb));
+        dark.setColor(QPalette::HighlightedText, Qt::white);
+        dark.setColor(QPalette::ToolTipBase, QColor(0x21, 0x26, 0x2d));
+        dark.setColor(QPalette::ToolTipText, QColor(0xe6, 0xed, 0xf3));
+        QApplication::setPalette(dark);
+    }
+
     MainWindow window;
-    window.resize(1280, 780);
-    window.show();
+    if (!parser.isSet(noHistoryOpt))
+        window.setHistoryStorePath(HistoryStore::defaultPath());
+    window.resize(1280, 800);
+    if (parser.isSet(dashboardOpt))
+        window.setDashboardMode(int(rotateMs));
+    else
+        window.show();
+    window.pages()->setCurrentIndex(page); // tab order matches pageNames
 
     if (parser.isSet(sandboxOpt)) {
         SandboxConfig config;

@@ -4,12 +4,17 @@
 #include "common/emptystatewidget.h"
 #include "common/healthstyle.h"
 #include "inventory/inventoryloader.h"
+#include "events/eventspage.h"
 #include "inventory/inventorytreemodel.h"
+#include "monitor/historystore.h"
 #include "monitor/nodeprobe.h"
 #include "nodes/nodespage.h"
 #include "nodes/nodestablemodel.h"
+#include "overview/overviewpage.h"
+#include "replication/replicationpage.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxbuilddialog.h"
+#include "topology/topology.h"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -21,6 +26,9 @@
 #include <QMessageBox>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTimer>
+#include <QVBoxLayout>
 #include <QTabWidget>
 #include <QTreeView>
 
@@ -37,6 +45,13 @@ MainWindow::MainWindow(QWidget *parent)
     , m_nodesPage(new NodesPage(m_nodesModel))
     , m_sourceLabel(new QLabel)
     , m_healthLabel(new QLabel)
+    , m_overviewPage(new OverviewPage)
+    , m_replicationPage(new ReplicationPage(&m_history))
+    , m_eventsPage(new EventsPage)
+    , m_refreshTimer(new QTimer(this))
+    , m_saveTimer(new QTimer(this))
+    , m_rotateTimer(new QTimer(this))
+    , m_banner(new QLabel)
 {
     setWindowTitle(QStringLiteral("pgdeck"));
     resize(1200, 760);
@@ -63,10 +78,28 @@ MainWindow::MainWindow(QWidget *parent)
     resizeDocks({dock}, {250}, Qt::Horizontal);
 
     m_pages->setDocumentMode(true);
+    m_pages->addTab(m_overviewPage, tr("Overview"));
+    m_pages->addTab(m_replicationPage, tr("Replication"));
     m_pages->addTab(m_nodesPage, tr("Nodes"));
+    m_pages->addTab(m_eventsPage, tr("Events"));
+    // Pages redraw from the latest snapshots on a steady beat, not on every status.
+    m_refreshTimer->setInterval(500);
+    connect(m_refreshTimer, &QTimer::timeout, this, &MainWindow::refreshPages);
+    m_saveTimer->setInterval(5000);
+    connect(m_saveTimer, &QTimer::timeout, this, &MainWindow::flushHistory);
     m_stack->addWidget(m_empty);
     m_stack->addWidget(m_pages);
-    setCentralWidget(m_stack);
+    auto *central = new QWidget;
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    m_banner->setVisible(false);
+    m_banner->setAlignment(Qt::AlignCenter);
+    m_banner->setWordWrap(true);
+    centralLayout->addWidget(m_banner);
+    centralLayout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+    connect(m_rotateTimer, &QTimer::timeout, this, &MainWindow::rotatePage);
     connect(m_empty, &EmptyStateWidget::openInventoryRequested, this,
             &MainWindow::openInventoryDialog);
     connect(m_empty, &EmptyStateWidget::startSandboxRequested, this,
@@ -83,6 +116,7 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    flushHistory();
     clearProbes();
 }
 
@@ -138,6 +172,8 @@ bool MainWindow::openInventory(const QString &path, QString *error)
 void MainWindow::setInventory(const Inventory &inventory, const QString &source)
 {
     clearProbes();
+    m_inventory = inventory;
+    m_detectors.clear();
     m_inventoryPath = source;
     m_treeModel->setInventory(inventory);
     m_nodesModel->setInventory(inventory);
@@ -154,7 +190,17 @@ void MainWindow::setInventory(const Inventory &inventory, const QString &source)
         return;
     }
     m_stack->setCurrentWidget(m_pages);
+    if (m_store) {
+        QString error;
+        m_store->loadInto(&m_history, 6 * 3600 * 1000LL, &error); // the last hours, not an empty chart
+        if (!error.isEmpty())
+            statusBar()->showMessage(tr("History could not be loaded: %1").arg(error), 15000);
+    }
+    showCluster(inventory.clusters.first().name);
+    m_refreshTimer->start();
+    m_saveTimer->start();
     for (const ClusterSpec &c : inventory.clusters) {
+        m_detectors.insert(c.name, EventDetector(c.monitor));
         auto *probe = new NodeProbe(c, this);
         connect(probe, &NodeProbe::statusChanged, this, &MainWindow::onStatus);
         m_probes << probe;
@@ -214,6 +260,10 @@ void MainWindow::startDefaultSandbox()
     SandboxConfig config;
     QString error;
     if (!Sandbox::resolveConfig(wanted, &config, &error)) {
+        if (m_dashboard) { // never a modal dialog on a wall screen
+            showEmptyState(error, true);
+            return;
+        }
         QMessageBox::warning(this, tr("Sandbox"), error);
         return;
     }
@@ -247,6 +297,17 @@ void MainWindow::about()
 
 void MainWindow::onStatus(const NodeStatus &status)
 {
+    m_history.add(status);
+    if (m_store)
+        m_unsaved << status;
+    auto detector = m_detectors.find(status.cluster);
+    if (detector != m_detectors.end()) {
+        const QList<MonitorEvent> events = detector->update(status);
+        if (!events.isEmpty()) {
+            m_eventsPage->addEvents(events);
+            m_overviewPage->addEvents(events);
+        }
+    }
     m_nodesModel->updateStatus(status);
     m_treeModel->updateStatus(status);
     updateStatusBar();
@@ -256,10 +317,11 @@ void MainWindow::onTreeClicked(const QModelIndex &index)
 {
     const QString cluster = index.data(InventoryTreeModel::ClusterRole).toString();
     const QString node = index.data(InventoryTreeModel::NodeRole).toString();
-    m_pages->setCurrentWidget(m_nodesPage);
-    m_nodesPage->showCluster(m_probes.size() > 1 ? cluster : QString());
-    if (!node.isEmpty())
+    showCluster(cluster);
+    if (!node.isEmpty()) {
+        m_pages->setCurrentWidget(m_nodesPage);
         m_nodesPage->selectNode(cluster, node);
+    }
 }
 
 void MainWindow::updateStatusBar()
@@ -300,6 +362,130 @@ void MainWindow::clearProbes()
         p->deleteLater();
     }
     m_probes.clear();
+}
+
+void MainWindow::showCluster(const QString &cluster)
+{
+    const ClusterSpec *spec = m_inventory.cluster(cluster);
+    if (!spec)
+        return;
+    m_currentCluster = cluster;
+    m_overviewPage->setCluster(*spec);
+    m_replicationPage->setCluster(*spec);
+    m_nodesPage->showCluster(m_inventory.clusters.size() > 1 ? cluster : QString());
+    refreshPages();
+}
+
+QList<NodeStatus> MainWindow::clusterStatuses(const QString &cluster) const
+{
+    for (NodeProbe *probe : m_probes)
+        if (probe->cluster().name == cluster)
+            return probe->statuses();
+    return {};
+}
+
+void MainWindow::refreshPages()
+{
+    const ClusterSpec *spec = m_inventory.cluster(m_currentCluster);
+    if (!spec)
+        return;
+    const QList<NodeStatus> statuses = clusterStatuses(m_currentCluster);
+    m_overviewPage->updateStatuses(statuses, Topology::build(*spec, statuses));
+    m_replicationPage->updateStatuses(statuses);
+    updateBanner();
+}
+
+QString MainWindow::bannerText() const
+{
+    QStringList problems;
+    for (NodeProbe *probe : m_probes) {
+        const ClusterSpec &c = probe->cluster();
+        QStringList down, stale, lagging;
+        for (const NodeStatus &s : probe->statuses()) {
+            if (s.health() == NodeStatus::Health::Down)
+                down << s.node;
+            else if (s.health() == NodeStatus::Health::Stale)
+                stale << s.node;
+            for (const StandbyLag &l : s.standbyLags)
+                if ((c.monitor.lagWarnBytes > 0 && l.replayLagBytes > c.monitor.lagWarnBytes)
+                    || (c.monitor.lagWarnSeconds > 0 && l.replayLagSeconds > c.monitor.lagWarnSeconds))
+                    lagging << l.name;
+        }
+        QStringList what;
+        if (!down.isEmpty())
+            what << tr("%1 down").arg(down.join(QStringLiteral(", ")));
+        if (!stale.isEmpty())
+            what << tr("%1 not answering").arg(stale.join(QStringLiteral(", ")));
+        if (!lagging.isEmpty())
+            what << tr("%1 lagging").arg(lagging.join(QStringLiteral(", ")));
+        if (!what.isEmpty())
+            problems << tr("%1 DEGRADED: %2").arg(c.name, what.join(QStringLiteral(" · ")));
+    }
+    return problems.join(QStringLiteral("   |   "));
+}
+
+void MainWindow::updateBanner()
+{
+    const QString text = bannerText();
+    m_banner->setText(text);
+    m_banner->setVisible(m_dashboard && !text.isEmpty());
+}
+
+void MainWindow::setDashboardMode(int rotateMs)
+{
+    m_dashboard = true;
+    menuBar()->hide();
+    if (auto *dock = findChild<QDockWidget *>(QStringLiteral("inventoryDock")))
+        dock->hide();
+    m_pages->tabBar()->hide(); // the rotation chooses the page
+    QFont big = font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    setFont(big);
+    QFont bannerFont = big;
+    bannerFont.setBold(true);
+    bannerFont.setPointSizeF(big.pointSizeF() * 1.3);
+    m_banner->setFont(bannerFont);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; padding: 14px; }"));
+    m_rotateTimer->start(qMax(1000, rotateMs));
+    showFullScreen();
+    updateBanner();
+}
+
+void MainWindow::rotatePage()
+{
+    // Overview then Replication for each cluster in turn.
+    const int clusters = int(m_inventory.clusters.size());
+    if (clusters == 0)
+        return;
+    m_rotateIndex = (m_rotateIndex + 1) % (clusters * 2);
+    showCluster(m_inventory.clusters[m_rotateIndex / 2].name);
+    m_pages->setCurrentWidget(m_rotateIndex % 2 == 0 ? static_cast<QWidget *>(m_overviewPage)
+                                                      : static_cast<QWidget *>(m_replicationPage));
+}
+
+void MainWindow::setHistoryStorePath(const QString &path)
+{
+    m_store.reset();
+    if (path.isEmpty())
+        return;
+    auto store = std::make_unique<HistoryStore>(path);
+    QString error;
+    if (!store->open(&error)) {
+        // The console works without history; say why it will not survive a restart.
+        statusBar()->showMessage(tr("History is not kept: %1").arg(error), 15000);
+        return;
+    }
+    m_store = std::move(store);
+}
+
+void MainWindow::flushHistory()
+{
+    if (!m_store || m_unsaved.isEmpty())
+        return;
+    QString error;
+    if (!m_store->append(m_unsaved, &error))
+        statusBar()->showMessage(tr("History not saved: %1").arg(error), 15000);
+    m_unsaved.clear();
 }
 
 } // namespace pgdeck

@@ -1,19 +1,28 @@
 #pragma once
 
 #include "inventory/inventory.h"
+#include "monitor/eventdetector.h"
+#include "monitor/metrichistory.h"
 #include "monitor/nodestatus.h"
 
 #include <QMainWindow>
+#include <QHash>
 #include <QPointer>
+#include <memory>
 
 class QLabel;
 class QStackedWidget;
 class QTabWidget;
+class QTimer;
 class QTreeView;
 
 namespace pgdeck {
 
 class EmptyStateWidget;
+class EventsPage;
+class HistoryStore;
+class OverviewPage;
+class ReplicationPage;
 class InventoryTreeModel;
 class NodeProbe;
 class NodesPage;
@@ -42,6 +51,22 @@ public:
     NodesTableModel *nodesModel() const { return m_nodesModel; }
     InventoryTreeModel *inventoryModel() const { return m_treeModel; }
     NodesPage *nodesPage() const { return m_nodesPage; }
+    OverviewPage *overviewPage() const { return m_overviewPage; }
+    ReplicationPage *replicationPage() const { return m_replicationPage; }
+    EventsPage *eventsPage() const { return m_eventsPage; }
+    QTabWidget *pages() const { return m_pages; }
+    const MetricHistory &history() const { return m_history; }
+    QString currentCluster() const { return m_currentCluster; }
+    void showCluster(const QString &cluster);
+    // Samples also go to this SQLite file and come back from it on the next start.
+    // Empty: no history store (tests).
+    void setHistoryStorePath(const QString &path);
+    // Ops-screen mode: dark, large type, full screen, pages rotating per cluster every
+    // rotateMs, no dialogs, and a banner whenever a cluster is degraded.
+    void setDashboardMode(int rotateMs);
+    bool isDashboard() const { return m_dashboard; }
+    QString bannerText() const;
+    void rotatePage();
     SandboxBuildDialog *sandboxDialog() const;
 
     static QString defaultHint();
@@ -55,6 +80,9 @@ private:
     void onTreeClicked(const QModelIndex &index);
     void updateStatusBar();
     void clearProbes();
+    void refreshPages();
+    void flushHistory();
+    QList<NodeStatus> clusterStatuses(const QString &cluster) const;
 
     InventoryTreeModel *m_treeModel;
     NodesTableModel *m_nodesModel;
@@ -68,6 +96,23 @@ private:
     QList<NodeProbe *> m_probes;
     QPointer<SandboxBuildDialog> m_sandboxDialog;
     QString m_inventoryPath;
+
+    Inventory m_inventory;
+    QString m_currentCluster;
+    OverviewPage *m_overviewPage;
+    ReplicationPage *m_replicationPage;
+    EventsPage *m_eventsPage;
+    MetricHistory m_history;
+    QHash<QString, EventDetector> m_detectors; // per cluster
+    std::unique_ptr<HistoryStore> m_store;
+    QList<NodeStatus> m_unsaved;
+    QTimer *m_refreshTimer;
+    QTimer *m_saveTimer;
+    QTimer *m_rotateTimer;
+    QLabel *m_banner;
+    bool m_dashboard = false;
+    int m_rotateIndex = 0;
+    void updateBanner();
 };
 
 } // namespace pgdeck

@@ -16,21 +16,66 @@ constexpr int kHangMs = NodeProbe::kConnectTimeoutMs + NodeProbe::kStatementTime
 // running them (see libpq-notes.md).
 const QList<PgQuery> &probeQueries()
 {
+    // The WAL position that lags are measured against: what this node has (primary) or
+    // has received (a cascading standby) — the same reference its walsenders use.
+    static const QString current = QStringLiteral(
+        "case when pg_is_in_recovery() then pg_last_wal_receive_lsn() else pg_current_wal_lsn() end");
     static const QList<PgQuery> queries = {
         {QStringLiteral("select current_setting('server_version'), pg_is_in_recovery(), "
-                        "extract(epoch from now() - pg_postmaster_start_time())::bigint"),
+                        "extract(epoch from now() - pg_postmaster_start_time())::bigint, "
+                        "pg_wal_lsn_diff(case when pg_is_in_recovery() then pg_last_wal_replay_lsn() "
+                        "else pg_current_wal_lsn() end, '0/0')::bigint"),
          {},
          QStringLiteral("pgdeck_probe_server")},
-        {QStringLiteral("select count(*), count(*) filter (where state = 'active' and pid <> "
-                        "pg_backend_pid()) "
+        {QStringLiteral("select count(*), "
+                        "count(*) filter (where state = 'active' and pid <> pg_backend_pid()), "
+                        "count(*) filter (where state = 'idle'), "
+                        "count(*) filter (where state like 'idle in transaction%'), "
+                        "count(*) filter (where wait_event_type = 'Lock') "
                         "from pg_stat_activity where backend_type = 'client backend'"),
          {},
          QStringLiteral("pgdeck_probe_activity")},
-        {QStringLiteral("select count(*) from pg_stat_replication"),
+        {QStringLiteral("select sum(xact_commit)::bigint, sum(xact_rollback)::bigint, "
+                        "sum(blks_hit)::bigint, sum(blks_read)::bigint from pg_stat_database"),
+         {},
+         QStringLiteral("pgdeck_probe_databases")},
+        // Base backups and pg_rewind are walsenders too, but not standbys.
+        {QStringLiteral("select application_name, coalesce(host(client_addr), ''), pid, state, sync_state, "
+                        "pg_wal_lsn_diff(w.cur, sent_lsn)::bigint, pg_wal_lsn_diff(w.cur, write_lsn)::bigint, "
+                        "pg_wal_lsn_diff(w.cur, flush_lsn)::bigint, pg_wal_lsn_diff(w.cur, replay_lsn)::bigint, "
+                        "extract(epoch from write_lag)::float8, extract(epoch from flush_lag)::float8, "
+                        "extract(epoch from replay_lag)::float8 "
+                        "from pg_stat_replication, (select %1 as cur) w "
+                        "where state <> 'backup' and application_name not in ('pg_basebackup', 'pg_rewind') "
+                        "order by application_name")
+             .arg(current),
          {},
          QStringLiteral("pgdeck_probe_replication")},
+        {QStringLiteral("select status, coalesce(sender_host, ''), coalesce(sender_port, 0), "
+                        "coalesce(slot_name, ''), "
+                        "pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint, "
+                        "extract(epoch from now() - pg_last_xact_replay_timestamp())::float8 "
+                        "from pg_stat_wal_receiver"),
+         {},
+         QStringLiteral("pgdeck_probe_receiver")},
+        {QStringLiteral("select slot_name, slot_type, active, "
+                        "pg_wal_lsn_diff(case when pg_is_in_recovery() then pg_last_wal_replay_lsn() "
+                        "else pg_current_wal_lsn() end, restart_lsn)::bigint, "
+                        "coalesce(wal_status, ''), safe_wal_size from pg_replication_slots order by slot_name"),
+         {},
+         QStringLiteral("pgdeck_probe_slots")},
     };
     return queries;
+}
+
+qint64 int64Or(const PgResult &r, int row, int col, qint64 fallback = -1)
+{
+    return r.isNull(row, col) ? fallback : r.value(row, col).toLongLong();
+}
+
+double doubleOr(const PgResult &r, int row, int col, double fallback = -1)
+{
+    return r.isNull(row, col) ? fallback : r.value(row, col).toDouble();
 }
 
 QString seconds(qint64 ms)
@@ -49,6 +94,8 @@ struct NodeProbe::Node {
     bool inFlight = false;
     quint64 token = 0; // answers to an abandoned batch carry an older token and are dropped
     QElapsedTimer sentAt;
+    qint64 prevXacts = -1; // for transactions/s
+    QElapsedTimer prevAt;
 };
 
 NodeProbe::NodeProbe(const ClusterSpec &cluster, QObject *parent)
@@ -218,9 +265,65 @@ void NodeProbe::onSample(Node &node, const QList<PgResult> &r)
     s.version = r[0].text(0, 0);
     s.inRecovery = r[0].value(0, 1).toBool();
     s.uptimeSeconds = r[0].value(0, 2).toLongLong();
+    s.walPosition = int64Or(r[0], 0, 3);
     s.connections = r[1].value(0, 0).toInt();
     s.activeConnections = r[1].value(0, 1).toInt();
-    s.standbys = r[2].value(0, 0).toInt();
+    s.idleConnections = r[1].value(0, 2).toInt();
+    s.idleInTransaction = r[1].value(0, 3).toInt();
+    s.waitingOnLocks = r[1].value(0, 4).toInt();
+
+    // Rates come from counter deltas; a counter that went down (stats reset) restarts them.
+    const qint64 xacts = int64Or(r[2], 0, 0, 0) + int64Or(r[2], 0, 1, 0);
+    const qint64 hit = int64Or(r[2], 0, 2, 0), read = int64Or(r[2], 0, 3, 0);
+    if (node.prevXacts >= 0 && xacts >= node.prevXacts && node.prevAt.isValid()) {
+        const double dt = node.prevAt.elapsed() / 1000.0;
+        s.tps = dt > 0 ? double(xacts - node.prevXacts) / dt : s.tps;
+    }
+    node.prevXacts = xacts;
+    node.prevAt.start();
+    s.cacheHitRatio = hit + read > 0 ? double(hit) / double(hit + read) : -1;
+
+    s.standbyLags.clear();
+    for (int row = 0; row < r[3].rowCount(); ++row) {
+        StandbyLag l;
+        l.name = r[3].text(row, 0);
+        l.clientAddr = r[3].text(row, 1);
+        l.pid = r[3].value(row, 2).toInt();
+        l.state = r[3].text(row, 3);
+        l.syncState = r[3].text(row, 4);
+        l.sentLagBytes = int64Or(r[3], row, 5);
+        l.writeLagBytes = int64Or(r[3], row, 6);
+        l.flushLagBytes = int64Or(r[3], row, 7);
+        l.replayLagBytes = int64Or(r[3], row, 8);
+        l.writeLagSeconds = doubleOr(r[3], row, 9);
+        l.flushLagSeconds = doubleOr(r[3], row, 10);
+        l.replayLagSeconds = doubleOr(r[3], row, 11);
+        s.standbyLags << l;
+    }
+    s.standbys = int(s.standbyLags.size());
+
+    s.receiver = WalReceiverInfo{};
+    if (r[4].rowCount() > 0) {
+        s.receiver.present = true;
+        s.receiver.status = r[4].text(0, 0);
+        s.receiver.senderHost = r[4].text(0, 1);
+        s.receiver.senderPort = r[4].value(0, 2).toInt();
+        s.receiver.slotName = r[4].text(0, 3);
+        s.receiver.replayLagBytes = int64Or(r[4], 0, 4);
+        s.receiver.secondsSinceReplay = doubleOr(r[4], 0, 5);
+    }
+
+    s.slots.clear();
+    for (int row = 0; row < r[5].rowCount(); ++row) {
+        ReplicationSlotInfo slot;
+        slot.name = r[5].text(row, 0);
+        slot.type = r[5].text(row, 1);
+        slot.active = r[5].value(row, 2).toBool();
+        slot.retainedBytes = int64Or(r[5], row, 3);
+        slot.walStatus = r[5].text(row, 4);
+        slot.safeWalSize = int64Or(r[5], row, 5);
+        s.slots << slot;
+    }
     s.sampledAt = QDateTime::currentDateTime();
     publish(node);
 }
