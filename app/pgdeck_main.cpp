@@ -8,8 +8,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
-#include <QPalette>
-#include <QStyleFactory>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -116,27 +114,8 @@ int main(int argc, char **argv)
         warn(QStringLiteral("--page must be one of: %1").arg(pageNames.join(QStringLiteral(", "))));
         return 2;
     }
-    if (parser.isSet(dashboardOpt)) {
-        // Dark and calm for a wall screen, whatever the desktop theme is.
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        QPalette dark;
-        dark.setColor(QPalette::Window, QColor(0x16, 0x1b, 0x22));
-        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xed, 0xf3));
-        dark.setColor(QPalette::Base, QColor(0x0d, 0x11, 0x17));
-        dark.setColor(QPalette::AlternateBase, QColor(0x1c, 0x23, 0x2c));
-        dark.setColor(QPalette::Text, QColor(0xe6, 0xed, 0xf3));
-        dark.setColor(QPalette::Button, QColor(0x21, 0x26, 0x2d));
-        dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xed, 0xf3));
-        dark.setColor(QPalette::Mid, QColor(0x30, 0x36, 0x3d));
-        dark.setColor(QPalette::Midlight, QColor(0x30, 0x36, 0x3d));
-        dark.setColor(QPalette::PlaceholderText, QColor(0x8b, 0x94, 0x9e));
-        dark.setColor(QPalette::Highlight, QColor(0x1f, 0x6f, 0xeb));
-        dark.setColor(QPalette::HighlightedText, Qt::white);
-        dark.setColor(QPalette::ToolTipBase, QColor(0x21, 0x26, 0x2d));
-        dark.setColor(QPalette::ToolTipText, QColor(0xe6, 0xed, 0xf3));
-        QApplication::setPalette(dark);
-    }
-
+    if (parser.isSet(dashboardOpt))
+        MainWindow::applyDashboardLook();
     MainWindow window;
     if (!parser.isSet(noHistoryOpt))
         window.setHistoryStorePath(HistoryStore::defaultPath());

@@ -25,7 +25,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStackedWidget>
+#include <QPalette>
 #include <QStatusBar>
+#include <QStyleFactory>
 #include <QTabBar>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -431,19 +433,44 @@ void MainWindow::updateBanner()
     m_banner->setVisible(m_dashboard && !text.isEmpty());
 }
 
+void MainWindow::applyDashboardLook()
+{
+    // Dark and calm for a wall screen, whatever the desktop theme is.
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x16, 0x1b, 0x22));
+    dark.setColor(QPalette::WindowText, QColor(0xe6, 0xed, 0xf3));
+    dark.setColor(QPalette::Base, QColor(0x0d, 0x11, 0x17));
+    dark.setColor(QPalette::AlternateBase, QColor(0x1c, 0x23, 0x2c));
+    dark.setColor(QPalette::Text, QColor(0xe6, 0xed, 0xf3));
+    dark.setColor(QPalette::Button, QColor(0x21, 0x26, 0x2d));
+    dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xed, 0xf3));
+    dark.setColor(QPalette::Mid, QColor(0x30, 0x36, 0x3d));
+    dark.setColor(QPalette::Midlight, QColor(0x30, 0x36, 0x3d));
+    dark.setColor(QPalette::PlaceholderText, QColor(0x8b, 0x94, 0x9e));
+    dark.setColor(QPalette::Highlight, QColor(0x1f, 0x6f, 0xeb));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::ToolTipBase, QColor(0x21, 0x26, 0x2d));
+    dark.setColor(QPalette::ToolTipText, QColor(0xe6, 0xed, 0xf3));
+    QApplication::setPalette(dark);
+    // Large type readable from across a room; style sheets pick it up at polish time.
+    QFont big = QApplication::font();
+    if (big.pointSizeF() < 14)
+        big.setPointSizeF(big.pointSizeF() * 1.5);
+    QApplication::setFont(big);
+}
+
 void MainWindow::setDashboardMode(int rotateMs)
 {
     m_dashboard = true;
+    applyDashboardLook();
     menuBar()->hide();
     if (auto *dock = findChild<QDockWidget *>(QStringLiteral("inventoryDock")))
         dock->hide();
     m_pages->tabBar()->hide(); // the rotation chooses the page
-    QFont big = font();
-    big.setPointSizeF(big.pointSizeF() * 1.6);
-    setFont(big);
-    QFont bannerFont = big;
+    QFont bannerFont = QApplication::font();
     bannerFont.setBold(true);
-    bannerFont.setPointSizeF(big.pointSizeF() * 1.3);
+    bannerFont.setPointSizeF(bannerFont.pointSizeF() * 1.3);
     m_banner->setFont(bannerFont);
     m_banner->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; padding: 14px; }"));
     m_rotateTimer->start(qMax(1000, rotateMs));

@@ -64,6 +64,8 @@ public:
     // Ops-screen mode: dark, large type, full screen, pages rotating per cluster every
     // rotateMs, no dialogs, and a banner whenever a cluster is degraded.
     void setDashboardMode(int rotateMs);
+    // The dark, large-type look; call before building windows so every page gets it.
+    static void applyDashboardLook();
     bool isDashboard() const { return m_dashboard; }
     QString bannerText() const;
     void rotatePage();

@@ -27,7 +27,7 @@ constexpr qint64 kDay = 86400 * 1000;
 struct Row {
     const char *name;
     int pointsPerSeries = 0;
-    QList<double> decimate, replace, render;
+    QList<double> decimate = {}, replace = {}, render = {};
 };
 
 double median(QList<double> v)

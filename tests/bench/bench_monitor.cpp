@@ -1,1 +1,1002 @@
-int main() { return 0; }
+// What monitoring 200 nodes every second costs: pgdeck's NodeProbe (one event-loop
+// connection per node, one pipelined batch of six prepared statements per node and
+// interval) against the naive monitor (blocking libpq, the same six statements
+// unprepared, one node after another), both polling real sandbox servers on 127.0.0.1.
+// Reports console CPU and monitored-server backend CPU per node-sample, round latency,
+// the event loop's longest gap and the memory of 24 h of history.
+// A tool to run by hand, not a CTest test: the figures depend on the machine and its
+// load, so it prints them next to the goals instead of asserting.
+//   bench_monitor [--seconds N] [--nodes N] [--standbys N]
+#include "inventory/inventory.h"
+#include "monitor/metrichistory.h"
+#include "monitor/nodeprobe.h"
+#include "pg/connectionparams.h"
+#include "pg/pgconnection.h"
+#include "sandboxfixture.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEvent>
+#include <QEventLoop>
+#include <QFile>
+#include <QProcess>
+#include <QSet>
+#include <QThread>
+#include <QTimer>
+
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+using namespace pgdeck;
+
+namespace {
+
+constexpr int kIntervalMs = 1000;
+constexpr int kWarmupTicks = 3;          // connect + prepare, first history series, first tps
+constexpr int kBaselineWarmupRounds = 2; // new backends fill their catalog caches
+constexpr int kSingleRepeats = 5;
+const char *const kProbeApp = "pgdeck monitor"; // what NodeProbe calls itself
+const char *const kBaselineApp = "pgdeck baseline";
+const char *const kSingleApp = "pgdeck single";
+const char *const kAdminApp = "pgdeck bench";
+
+// One clock for every timestamp, monotonic and in nanoseconds.
+QElapsedTimer g_clock;
+
+qint64 nowNs()
+{
+    return g_clock.nsecsElapsed();
+}
+
+// The six sampler statements, copied from probeQueries() in src/monitor/nodeprobe.cpp (the
+// replication one with its %1 expanded). Kept as a copy so the naive baseline runs exactly
+// what NodeProbe runs without reaching into its internals: update it when those change.
+const QStringList &samplerSql()
+{
+    static const QStringList sql = {
+        QStringLiteral("select current_setting('server_version'), pg_is_in_recovery(), "
+                       "extract(epoch from now() - pg_postmaster_start_time())::bigint, "
+                       "pg_wal_lsn_diff(case when pg_is_in_recovery() then "
+                       "pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, '0/0')::bigint"),
+        QStringLiteral("select count(*), "
+                       "count(*) filter (where state = 'active' and pid <> pg_backend_pid()), "
+                       "count(*) filter (where state = 'idle'), "
+                       "count(*) filter (where state like 'idle in transaction%'), "
+                       "count(*) filter (where wait_event_type = 'Lock') "
+                       "from pg_stat_activity where backend_type = 'client backend'"),
+        QStringLiteral("select sum(xact_commit)::bigint, sum(xact_rollback)::bigint, "
+                       "sum(blks_hit)::bigint, sum(blks_read)::bigint from pg_stat_database"),
+        QStringLiteral(
+            "select application_name, coalesce(host(client_addr), ''), pid, state, "
+            "sync_state, pg_wal_lsn_diff(w.cur, sent_lsn)::bigint, "
+            "pg_wal_lsn_diff(w.cur, write_lsn)::bigint, "
+            "pg_wal_lsn_diff(w.cur, flush_lsn)::bigint, "
+            "pg_wal_lsn_diff(w.cur, replay_lsn)::bigint, "
+            "extract(epoch from write_lag)::float8, extract(epoch from flush_lag)::float8, "
+            "extract(epoch from replay_lag)::float8 "
+            "from pg_stat_replication, (select case when pg_is_in_recovery() then "
+            "pg_last_wal_receive_lsn() else pg_current_wal_lsn() end as cur) w "
+            "where state <> 'backup' and application_name not in ('pg_basebackup', "
+            "'pg_rewind') order by application_name"),
+        QStringLiteral("select status, coalesce(sender_host, ''), coalesce(sender_port, 0), "
+                       "coalesce(slot_name, ''), "
+                       "pg_wal_lsn_diff(pg_last_wal_receive_lsn(), "
+                       "pg_last_wal_replay_lsn())::bigint, "
+                       "extract(epoch from now() - pg_last_xact_replay_timestamp())::float8 "
+                       "from pg_stat_wal_receiver"),
+        QStringLiteral("select slot_name, slot_type, active, "
+                       "pg_wal_lsn_diff(case when pg_is_in_recovery() then "
+                       "pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, "
+                       "restart_lsn)::bigint, coalesce(wal_status, ''), safe_wal_size "
+                       "from pg_replication_slots order by slot_name"),
+    };
+    return sql;
+}
+
+// The same statements prepared, as NodeProbe sends them, for timing one node on its own.
+QList<PgQuery> preparedSampler()
+{
+    QList<PgQuery> queries;
+    for (const QString &sql : samplerSql())
+        queries << PgQuery{sql, {}, QStringLiteral("bench_probe_%1").arg(queries.size())};
+    return queries;
+}
+
+// ---- statistics -------------------------------------------------------------------------
+
+double percentile(QList<double> v, double p)
+{
+    if (v.isEmpty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const auto rank = qsizetype(std::ceil(p / 100.0 * double(v.size())));
+    return v[std::clamp<qsizetype>(rank - 1, 0, v.size() - 1)];
+}
+
+double median(const QList<double> &v)
+{
+    return percentile(v, 50);
+}
+
+double maximum(const QList<double> &v)
+{
+    return v.isEmpty() ? 0 : *std::max_element(v.begin(), v.end());
+}
+
+// ---- what the operating system says -----------------------------------------------------
+
+// User + system CPU of this whole process (all threads: QHostInfo's pool included).
+qint64 threadCpuNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+qint64 selfCpuUs()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return qint64(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 + u.ru_utime.tv_usec +
+           u.ru_stime.tv_usec;
+}
+
+QByteArray readProcFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+qint64 rssKb()
+{
+    for (const QByteArray &line : readProcFile(QStringLiteral("/proc/self/status")).split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    return -1;
+}
+
+QString loadAverage()
+{
+    const QList<QByteArray> f = readProcFile(QStringLiteral("/proc/loadavg")).split(' ');
+    return f.size() >= 3 ? QString::fromLatin1(f[0] + ' ' + f[1] + ' ' + f[2]) : QString();
+}
+
+QString cpuModel()
+{
+    for (const QByteArray &line : readProcFile(QStringLiteral("/proc/cpuinfo")).split('\n'))
+        if (line.startsWith("model name"))
+            return QString::fromLatin1(line.mid(line.indexOf(':') + 1).trimmed());
+    return QStringLiteral("?");
+}
+
+// CPU used so far by a set of server backends. utime+stime from /proc/<pid>/stat is what
+// top shows but comes in clock ticks (10 ms); schedstat's run time is the same figure in
+// nanoseconds, so both are kept: over 200 backends the tick rounding mostly cancels out.
+struct BackendCpu {
+    int readable = 0;
+    qint64 statNs = 0;
+    qint64 schedNs = 0;
+    bool hasSched = true;
+};
+
+BackendCpu readBackendCpu(const QList<int> &pids)
+{
+    static const qint64 nsPerTick = 1000000000LL / sysconf(_SC_CLK_TCK);
+    BackendCpu cpu;
+    for (int pid : pids) {
+        const QByteArray stat = readProcFile(QStringLiteral("/proc/%1/stat").arg(pid));
+        // The command name may hold spaces: fields are counted after its closing ')'.
+        const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+        if (f.size() < 13)
+            continue;
+        ++cpu.readable;
+        cpu.statNs += (f[11].toLongLong() + f[12].toLongLong()) * nsPerTick; // fields 14, 15
+        const QByteArray sched = readProcFile(QStringLiteral("/proc/%1/schedstat").arg(pid));
+        if (sched.isEmpty())
+            cpu.hasSched = false;
+        cpu.schedNs += sched.split(' ').value(0).toLongLong();
+    }
+    return cpu;
+}
+
+// ---- the servers ------------------------------------------------------------------------
+
+struct Server {
+    int port = 0;
+    QString host;
+    QString user;
+
+    QByteArray conninfo(const char *app) const
+    {
+        return QStringLiteral("host=%1 port=%2 dbname=postgres user=%3 application_name='%4'")
+            .arg(host)
+            .arg(port)
+            .arg(user, QLatin1String(app))
+            .toUtf8();
+    }
+};
+
+// First column of every row of one statement with at most one text parameter; blocking,
+// so only ever called outside the measured windows.
+QStringList queryColumn(const Server &server, const char *sql, const QByteArray &param,
+                        QString *error)
+{
+    QStringList out;
+    PGconn *conn = PQconnectdb(server.conninfo(kAdminApp).constData());
+    if (PQstatus(conn) != CONNECTION_OK) {
+        *error = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
+        PQfinish(conn);
+        return out;
+    }
+    const char *values[] = {param.constData()};
+    PGresult *r =
+        PQexecParams(conn, sql, param.isNull() ? 0 : 1, nullptr, values, nullptr, nullptr, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+        for (int row = 0; row < PQntuples(r); ++row)
+            out << QString::fromUtf8(PQgetvalue(r, row, 0));
+    } else if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        *error = QString::fromUtf8(PQresultErrorMessage(r)).trimmed();
+    }
+    PQclear(r);
+    PQfinish(conn);
+    return out;
+}
+
+// The backends of every connection that called itself `app`, over all servers.
+QList<int> backendPids(const QList<Server> &servers, const char *app)
+{
+    QList<int> pids;
+    for (const Server &s : servers) {
+        QString error;
+        const QStringList rows =
+            queryColumn(s, "select pid from pg_stat_activity where application_name = $1",
+                        QByteArray(app), &error);
+        if (!error.isEmpty())
+            std::fprintf(stderr, "  pid lookup on port %d: %s\n", s.port, qPrintable(error));
+        for (const QString &pid : rows)
+            pids << pid.toInt();
+    }
+    return pids;
+}
+
+// Backends end shortly after their client says goodbye; wait so the next phase starts
+// with the servers as quiet as before.
+void waitForBackendsGone(const QList<Server> &servers, const char *app)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!backendPids(servers, app).isEmpty() && t.elapsed() < 10000)
+        QThread::msleep(50);
+}
+
+QString currentOsUser()
+{
+    const passwd *pw = getpwuid(geteuid());
+    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString();
+}
+
+// The sandbox allows 60 connections a server; 200 logical nodes over a few servers need
+// more. Standbys first: a standby will not run with fewer connections than its primary.
+bool raiseMaxConnections(const test::SandboxFixture &fx, const QList<Server> &servers, int wanted,
+                         QString *error)
+{
+    const SandboxConfig &c = fx.config();
+    QList<int> order;
+    for (int i = 1; i < c.nodeCount(); ++i)
+        order << i;
+    order << 0;
+    for (int i : order) {
+        const Server &s = servers[i];
+        const QString current = queryColumn(s, "show max_connections", {}, error).value(0);
+        if (!error->isEmpty())
+            return false;
+        if (current.toInt() >= wanted)
+            continue;
+        const QByteArray alter = "alter system set max_connections = " + QByteArray::number(wanted);
+        queryColumn(s, alter.constData(), {}, error);
+        if (!error->isEmpty())
+            return false;
+        const QString name = c.nodeName(i);
+        QStringList argv = {c.bin(QStringLiteral("pg_ctl")),
+                            QStringLiteral("-D"),
+                            c.dataDir(name),
+                            QStringLiteral("-l"),
+                            c.dir + QStringLiteral("/%1.log").arg(name),
+                            QStringLiteral("-w"),
+                            QStringLiteral("-t"),
+                            QStringLiteral("60"),
+                            QStringLiteral("-m"),
+                            QStringLiteral("fast"),
+                            QStringLiteral("restart")};
+        // PostgreSQL refuses to run as root: as root the sandbox runs it as its own user.
+        if (c.osUser != currentOsUser())
+            argv = QStringList{QStringLiteral("runuser"), QStringLiteral("-u"), c.osUser,
+                               QStringLiteral("--")} +
+                   argv;
+        QProcess p;
+        p.setWorkingDirectory(c.dir); // the server user may not be able to enter ours
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(argv.takeFirst(), argv);
+        if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit ||
+            p.exitCode() != 0) {
+            *error = QStringLiteral("restarting %1 failed: %2")
+                         .arg(name, QString::fromLocal8Bit(p.readAll()).trimmed());
+            return false;
+        }
+        if (queryColumn(s, "show max_connections", {}, error).value(0).toInt() != wanted) {
+            if (error->isEmpty())
+                *error =
+                    QStringLiteral("%1 did not take max_connections = %2").arg(name).arg(wanted);
+            return false;
+        }
+    }
+    return true;
+}
+
+// ---- the event loop's responsiveness ------------------------------------------------------
+
+// A 1 ms timer on the loop under test: any time past 1 ms between two of its timeouts is
+// time the loop could not react (repaint, click, scroll).
+class GapMeter {
+public:
+    GapMeter()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(1);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] {
+            const qint64 now = nowNs();
+            m_gapsMs << double(now - m_last) / 1e6 - 1.0;
+            m_last = now;
+        });
+    }
+    void start()
+    {
+        m_gapsMs.clear();
+        m_last = nowNs();
+        m_timer.start();
+    }
+    void stop() { m_timer.stop(); }
+    const QList<double> &gapsMs() const { return m_gapsMs; }
+
+private:
+    QTimer m_timer;
+    QList<double> m_gapsMs;
+    qint64 m_last = 0;
+};
+
+// Runs a callback when a QTimer's time is up, before the timer emits timeout(): the start
+// of a NodeProbe round, before its tick() has sent anything. Returning true swallows the
+// tick.
+class TimerEventHook : public QObject {
+public:
+    explicit TimerEventHook(std::function<bool()> before)
+        : m_before(std::move(before))
+    {}
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Timer && m_before())
+            return true;
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    std::function<bool()> m_before;
+};
+
+// ---- one monitor's figures ------------------------------------------------------------------
+
+// Window A (clean): CPU, server CPU and latency. Window B (same length, the 1 ms gap timer
+// running): the event loop's gaps. Apart because the gap timer's own wake-ups cost the
+// console CPU (each loop iteration polls every socket), which would swamp figure 1.
+struct Figures {
+    qint64 samples = 0; // completed node-samples in window A
+    qint64 failed = 0;  // errors and late (stale) statuses in window A
+    int rounds = 0;
+    int incompleteRounds = 0;
+    qint64 consoleCpuUs = 0;
+    double feedUs = 0; // pgdeck: of which MetricHistory::add
+    int backends = 0;
+    BackendCpu serverCpu;    // delta over window A
+    QList<double> roundMs;   // per complete round: tick -> last node's answer
+    QList<double> nodeMs;    // per node-sample: tick -> that node's answer (naive: its own time)
+    QList<double> slowestMs; // naive: per round, the slowest node's own time
+    QList<double> tickMs;    // pgdeck: NodeProbe::tick() sending every batch, wall clock
+    QList<double> tickCpuMs; // the same, this thread's CPU: the rest is being preempted
+    QList<double> gapsMs;    // window B
+    qint64 samplesB = 0;
+    qint64 consoleCpuBUs = 0;
+    double warmupMaxGapMs = 0;
+    double warmupFeedMs = 0;    // MetricHistory::add during warm-up: creating the series
+    double warmupFeedMaxMs = 0; // the longest single add
+
+    double cpuPerSampleUs() const { return samples ? double(consoleCpuUs) / double(samples) : 0; }
+    double serverStatMs() const
+    {
+        return samples ? double(serverCpu.statNs) / 1e6 / double(samples) : 0;
+    }
+    double serverSchedMs() const
+    {
+        return samples && serverCpu.hasSched ? double(serverCpu.schedNs) / 1e6 / double(samples)
+                                             : 0;
+    }
+};
+
+BackendCpu operator-(const BackendCpu &a, const BackendCpu &b)
+{
+    BackendCpu d;
+    d.readable = std::min(a.readable, b.readable);
+    d.statNs = a.statNs - b.statNs;
+    d.schedNs = a.schedNs - b.schedNs;
+    d.hasSched = a.hasSched && b.hasSched;
+    return d;
+}
+
+// pgdeck: NodeProbe over all nodes on this thread's event loop, statuses into `history`.
+bool runPgdeck(const ClusterSpec &cluster, const QList<Server> &servers, int rounds,
+               MetricHistory &history, Figures &m, QString *serverVersion, QString *error)
+{
+    NodeProbe probe(cluster);
+    probe.setIntervalMs(kIntervalMs);
+    // NodeProbe keeps its interval timer private; it is the probe's only direct QTimer
+    // child (the connections' timers belong to the connections).
+    auto *tickTimer = probe.findChild<QTimer *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!tickTimer) {
+        *error = QStringLiteral("cannot find NodeProbe's interval timer");
+        return false;
+    }
+
+    enum class Phase { Warmup, A, B, Done };
+    Phase phase = Phase::Warmup;
+    const int nodes = int(cluster.nodes.size());
+    QSet<QString> sampled;
+    int warmTicks = 0;
+    QList<int> pids;
+    BackendCpu serverStart;
+    qint64 cpuStart = 0;
+    qint64 tickStart = 0;
+    qint64 tickCpuStart = 0;
+    int round = 0;
+    int roundAnswers = 0;
+    double roundMax = 0;
+    GapMeter gaps;
+    QEventLoop loop;
+    const qint64 warmupDeadline = nowNs() + 60 * qint64(1000000000);
+
+    auto closeRound = [&] {
+        if (phase == Phase::A) {
+            ++m.rounds;
+            if (roundAnswers == nodes)
+                m.roundMs << roundMax;
+            else
+                ++m.incompleteRounds;
+        }
+        roundAnswers = 0;
+        roundMax = 0;
+        ++round;
+    };
+
+    TimerEventHook hook([&] {
+        const qint64 now = nowNs();
+        switch (phase) {
+        case Phase::Warmup:
+            if (sampled.size() < nodes) {
+                if (now > warmupDeadline) {
+                    *error = QStringLiteral("only %1 of %2 nodes answered within 60 s")
+                                 .arg(sampled.size())
+                                 .arg(nodes);
+                    phase = Phase::Done;
+                    loop.quit();
+                    return true;
+                }
+                break;
+            }
+            if (++warmTicks == 1) {
+                // Before the blocking look-up below: connect, prepare, first history.
+                m.warmupMaxGapMs = maximum(gaps.gapsMs());
+                gaps.stop();
+                pids = backendPids(servers, kProbeApp);
+                m.backends = int(pids.size());
+            }
+            if (warmTicks < kWarmupTicks)
+                break;
+            serverStart = readBackendCpu(pids);
+            cpuStart = selfCpuUs();
+            phase = Phase::A;
+            round = 0;
+            break;
+        case Phase::A:
+            closeRound();
+            if (round < rounds)
+                break;
+            m.consoleCpuUs = selfCpuUs() - cpuStart;
+            m.serverCpu = readBackendCpu(pids) - serverStart;
+            phase = Phase::B;
+            round = 0;
+            cpuStart = selfCpuUs();
+            gaps.start();
+            break;
+        case Phase::B:
+            closeRound();
+            if (round < rounds)
+                break;
+            m.consoleCpuBUs = selfCpuUs() - cpuStart;
+            gaps.stop();
+            m.gapsMs = gaps.gapsMs();
+            phase = Phase::Done;
+            loop.quit();
+            return true; // no further round
+        case Phase::Done:
+            return true;
+        }
+        tickStart = nowNs();
+        tickCpuStart = threadCpuNs();
+        return false;
+    });
+    tickTimer->installEventFilter(&hook);
+    // Connected after NodeProbe's own slot, so this runs once tick() has sent every batch.
+    QObject::connect(tickTimer, &QTimer::timeout, &loop, [&] {
+        if (phase == Phase::A) {
+            m.tickMs << double(nowNs() - tickStart) / 1e6;
+            m.tickCpuMs << double(threadCpuNs() - tickCpuStart) / 1e6;
+        }
+    });
+
+    QObject::connect(&probe, &NodeProbe::statusChanged, &loop, [&](const NodeStatus &s) {
+        const qint64 now = nowNs();
+        const qint64 feedStart = nowNs();
+        history.add(s);
+        const qint64 feedNs = nowNs() - feedStart;
+        const bool good = s.reachable && !s.stale && s.hasSample();
+        if (good && serverVersion->isEmpty())
+            *serverVersion = s.version;
+        switch (phase) {
+        case Phase::Warmup:
+            m.warmupFeedMs += double(feedNs) / 1e6;
+            m.warmupFeedMaxMs = std::max(m.warmupFeedMaxMs, double(feedNs) / 1e6);
+            if (good)
+                sampled.insert(s.node);
+            return;
+        case Phase::A:
+            m.feedUs += double(feedNs) / 1000.0;
+            if (!good) {
+                ++m.failed;
+                return;
+            }
+            ++m.samples;
+            ++roundAnswers;
+            m.nodeMs << double(now - tickStart) / 1e6;
+            roundMax = std::max(roundMax, m.nodeMs.last());
+            return;
+        case Phase::B:
+            if (good)
+                ++m.samplesB;
+            return;
+        case Phase::Done:
+            return;
+        }
+    });
+
+    gaps.start();
+    tickStart = nowNs();
+    probe.start();
+    loop.exec();
+    probe.stop();
+    return error->isEmpty();
+}
+
+// Naive: blocking libpq, one connection per node, each round every node in turn runs
+// the six statements unprepared. Driven by a 1 s timer on this thread's loop, which it
+// blocks for the whole round.
+bool runBaseline(const ClusterSpec &cluster, int rounds, const QList<Server> &servers, Figures &m,
+                 QString *error)
+{
+    std::vector<PGconn *> conns;
+    auto closeAll = [&] {
+        for (PGconn *c : conns)
+            PQfinish(c);
+        conns.clear();
+    };
+    for (const NodeSpec &n : cluster.nodes) {
+        Server s{n.port, n.host, n.user};
+        conns.push_back(PQconnectdb(s.conninfo(kBaselineApp).constData()));
+        if (PQstatus(conns.back()) != CONNECTION_OK) {
+            *error = QStringLiteral("baseline connect to %1: %2")
+                         .arg(n.name, QString::fromUtf8(PQerrorMessage(conns.back())).trimmed());
+            closeAll();
+            return false;
+        }
+    }
+    const QList<int> pids = backendPids(servers, kBaselineApp);
+    m.backends = int(pids.size());
+    std::vector<QByteArray> sql;
+    for (const QString &s : samplerSql())
+        sql.push_back(s.toUtf8());
+
+    enum class Phase { Warmup, A, B, Done };
+    Phase phase = Phase::Warmup;
+    int round = 0;
+    BackendCpu serverStart;
+    qint64 cpuStart = 0;
+    GapMeter gaps;
+    QEventLoop loop;
+    QTimer roundTimer;
+    roundTimer.setTimerType(Qt::PreciseTimer);
+    roundTimer.setInterval(kIntervalMs);
+
+    QObject::connect(&roundTimer, &QTimer::timeout, &loop, [&] {
+        switch (phase) {
+        case Phase::Warmup:
+            if (round < kBaselineWarmupRounds)
+                break;
+            serverStart = readBackendCpu(pids);
+            cpuStart = selfCpuUs();
+            phase = Phase::A;
+            round = 0;
+            break;
+        case Phase::A:
+            if (round < rounds)
+                break;
+            m.consoleCpuUs = selfCpuUs() - cpuStart;
+            m.serverCpu = readBackendCpu(pids) - serverStart;
+            phase = Phase::B;
+            round = 0;
+            cpuStart = selfCpuUs();
+            gaps.start();
+            break;
+        case Phase::B:
+            if (round < rounds)
+                break;
+            m.consoleCpuBUs = selfCpuUs() - cpuStart;
+            gaps.stop();
+            m.gapsMs = gaps.gapsMs();
+            phase = Phase::Done;
+            roundTimer.stop();
+            loop.quit();
+            return;
+        case Phase::Done:
+            return;
+        }
+        const qint64 roundStart = nowNs();
+        double slowest = 0;
+        int answered = 0;
+        for (PGconn *c : conns) {
+            const qint64 nodeStart = nowNs();
+            bool ok = true;
+            for (const QByteArray &q : sql) {
+                PGresult *r = PQexec(c, q.constData());
+                ok = ok && PQresultStatus(r) == PGRES_TUPLES_OK;
+                PQclear(r);
+            }
+            const double ms = double(nowNs() - nodeStart) / 1e6;
+            if (!ok) {
+                if (phase == Phase::A)
+                    ++m.failed;
+                continue;
+            }
+            ++answered;
+            slowest = std::max(slowest, ms);
+            if (phase == Phase::A)
+                m.nodeMs << ms;
+        }
+        if (phase == Phase::A) {
+            ++m.rounds;
+            m.samples += answered;
+            if (answered == int(conns.size())) {
+                m.roundMs << double(nowNs() - roundStart) / 1e6;
+                m.slowestMs << slowest;
+            } else {
+                ++m.incompleteRounds;
+            }
+        } else if (phase == Phase::B) {
+            m.samplesB += answered;
+        }
+        ++round;
+    });
+    roundTimer.start();
+    loop.exec();
+    closeAll();
+    return true;
+}
+
+// Each node on its own, nothing else running: the prepared six-statement batch through
+// PgConnection, median of a few. What "the slowest single node" takes when it is not
+// sharing the machine with 199 others. Also what the batch costs the server when sent
+// back to back (warm caches), for comparison with once a second.
+struct Single {
+    QList<double> perNodeMs;
+    qint64 batches = 0;
+    qint64 serverNs = 0;
+};
+
+Single singleNodes(const ClusterSpec &cluster)
+{
+    const QList<PgQuery> queries = preparedSampler();
+    Single out;
+    QList<double> &perNode = out.perNodeMs;
+    for (const NodeSpec &n : cluster.nodes) {
+        PgConnection conn;
+        conn.setParams(ConnectionParams::fromNode(n));
+        conn.setApplicationName(QString::fromLatin1(kSingleApp));
+        if (!conn.waitForReady(10000))
+            continue;
+        conn.execBatchSync(queries, 10000); // prepares: not what a steady round costs
+        QList<double> t;
+        const QList<int> pid = {conn.backendPid()};
+        const BackendCpu before = readBackendCpu(pid);
+        for (int i = 0; i < kSingleRepeats; ++i) {
+            const qint64 start = nowNs();
+            const QList<PgResult> r = conn.execBatchSync(queries, 10000);
+            const bool ok =
+                std::all_of(r.begin(), r.end(), [](const PgResult &x) { return x.ok(); });
+            if (ok && r.size() == queries.size())
+                t << double(nowNs() - start) / 1e6;
+        }
+        const BackendCpu used = readBackendCpu(pid) - before;
+        if (used.readable && used.hasSched) {
+            out.batches += kSingleRepeats;
+            out.serverNs += used.schedNs;
+        }
+        if (!t.isEmpty())
+            perNode << median(t);
+        conn.close();
+    }
+    return out;
+}
+
+// ---- printing ------------------------------------------------------------------------------
+
+QString num(double v, int decimals)
+{
+    return QString::number(v, 'f', decimals);
+}
+
+void printRow(const QString &metric, const QString &pgdeck, const QString &naive,
+              const QString &goal, const QString &ratio, const QString &met)
+{
+    std::printf("%-48s | %12s | %12s | %9s | %8s | %s\n", qPrintable(metric), qPrintable(pgdeck),
+                qPrintable(naive), qPrintable(goal), qPrintable(ratio), qPrintable(met));
+}
+
+QString ratio(double naive, double pgdeck)
+{
+    return pgdeck > 0 ? QStringLiteral("%1x").arg(num(naive / pgdeck, 1)) : QStringLiteral("-");
+}
+
+QString verdict(bool ok)
+{
+    return ok ? QStringLiteral("yes") : QStringLiteral("NO");
+}
+
+int optionValue(const QStringList &args, const QString &name, int fallback)
+{
+    const qsizetype i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args[i + 1].toInt() : fallback;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    g_clock.start();
+    const QStringList args = app.arguments();
+    if (args.contains(QStringLiteral("--help"))) {
+        std::printf("usage: bench_monitor [--seconds N] [--nodes N] [--standbys N]\n");
+        return 0;
+    }
+    const int seconds = std::max(3, optionValue(args, QStringLiteral("--seconds"), 30));
+    const int nodeCount = std::max(1, optionValue(args, QStringLiteral("--nodes"), 200));
+    const int standbys = std::clamp(optionValue(args, QStringLiteral("--standbys"), 2), 0, 8);
+    const QString loadStart = loadAverage();
+
+    std::fprintf(stderr, "starting the sandbox: primary + %d standbys, no pgbench load\n",
+                 standbys);
+    test::SandboxFixture fixture;
+    QString error;
+    // No load: an idle cluster is what most of a fleet looks like most of the time, and a
+    // pgbench on these two cores would be noise in every figure.
+    if (!fixture.start(standbys, &error, false)) {
+        std::fprintf(stderr, "sandbox failed: %s\n", qPrintable(error));
+        return 1;
+    }
+    QList<Server> servers;
+    for (int i = 0; i < fixture.config().nodeCount(); ++i) {
+        const ConnectionParams p = fixture.params(i);
+        servers << Server{p.value(QStringLiteral("port")).toInt(), p.value(QStringLiteral("host")),
+                          p.value(QStringLiteral("user"))};
+    }
+    // Every server holds its share of monitor connections, plus room for our own.
+    const int perServer = (nodeCount + int(servers.size()) - 1) / int(servers.size());
+    const int maxConnections = std::max(100, perServer + 20);
+    std::fprintf(stderr, "max_connections = %d on %d servers\n", maxConnections,
+                 int(servers.size()));
+    if (!raiseMaxConnections(fixture, servers, maxConnections, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+
+    ClusterSpec cluster;
+    cluster.name = QStringLiteral("bench");
+    cluster.monitor.intervalMs = kIntervalMs;
+    for (int i = 0; i < nodeCount; ++i) {
+        const Server &s = servers[i % servers.size()];
+        NodeSpec n;
+        n.name = QStringLiteral("n%1").arg(i, 3, 10, QLatin1Char('0'));
+        n.host = s.host;
+        n.port = s.port;
+        n.dbname = QStringLiteral("postgres");
+        n.user = s.user;
+        cluster.nodes << n;
+    }
+
+    // The event loop on its own: the floor under every gap figure below.
+    std::fprintf(stderr, "idle event loop, 3 s\n");
+    QList<double> idleGaps;
+    {
+        GapMeter gaps;
+        QEventLoop loop;
+        QTimer::singleShot(3000, &loop, &QEventLoop::quit);
+        gaps.start();
+        loop.exec();
+        gaps.stop();
+        idleGaps = gaps.gapsMs();
+    }
+
+    std::fprintf(stderr, "each node alone, %d prepared batches\n", kSingleRepeats);
+    const Single alone = singleNodes(cluster);
+    const QList<double> &single = alone.perNodeMs;
+    waitForBackendsGone(servers, kSingleApp);
+
+    std::fprintf(stderr, "pgdeck: NodeProbe over %d nodes, %d warm-up rounds + 2 x %d s\n",
+                 nodeCount, kWarmupTicks, seconds);
+    const QString loadPgdeck = loadAverage();
+    const qint64 rssBefore = rssKb();
+    Figures pg;
+    QString serverVersion;
+    MetricHistory history(86400);
+    if (!runPgdeck(cluster, servers, seconds, history, pg, &serverVersion, &error)) {
+        std::fprintf(stderr, "pgdeck phase failed: %s\n", qPrintable(error));
+        return 1;
+    }
+    const qint64 rssAfter = rssKb();
+    waitForBackendsGone(servers, kProbeApp);
+
+    std::fprintf(stderr,
+                 "naive baseline: blocking libpq over %d nodes, %d warm-up rounds + 2 x "
+                 "%d s\n",
+                 nodeCount, kBaselineWarmupRounds, seconds);
+    const QString loadBaseline = loadAverage();
+    Figures naive;
+    if (!runBaseline(cluster, seconds, servers, naive, &error)) {
+        std::fprintf(stderr, "baseline phase failed: %s\n", qPrintable(error));
+        return 1;
+    }
+    waitForBackendsGone(servers, kBaselineApp);
+    const QString loadEnd = loadAverage();
+
+    // ---- report ----
+    const long nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    std::printf("\nbench_monitor: %d nodes over %d servers (primary + %d standbys, no load), "
+                "interval %d ms, %d measured rounds per window\n",
+                nodeCount, int(servers.size()), standbys, kIntervalMs, seconds);
+    std::printf("machine: %ld CPUs (%s), PostgreSQL %s\n", nproc, qPrintable(cpuModel()),
+                qPrintable(serverVersion));
+    std::printf("load average (1/5/15 min): start %s | before pgdeck %s | before baseline %s | "
+                "end %s\n\n",
+                qPrintable(loadStart), qPrintable(loadPgdeck), qPrintable(loadBaseline),
+                qPrintable(loadEnd));
+
+    const double singleSlowest = maximum(single);
+    const double naiveSlowest = median(naive.slowestMs);
+    const double pgRound = median(pg.roundMs), naiveRound = median(naive.roundMs);
+    printRow(QStringLiteral("metric"), QStringLiteral("pgdeck"), QStringLiteral("naive"),
+             QStringLiteral("goal"), QStringLiteral("naive/pg"), QStringLiteral("pgdeck meets"));
+    std::printf("%s\n", QByteArray(118, '-').constData());
+    printRow(QStringLiteral("1  console CPU per node-sample (µs)"), num(pg.cpuPerSampleUs(), 1),
+             num(naive.cpuPerSampleUs(), 1), QStringLiteral("≤ 100"),
+             ratio(naive.cpuPerSampleUs(), pg.cpuPerSampleUs()),
+             verdict(pg.cpuPerSampleUs() <= 100));
+    printRow(QStringLiteral("2  server backend CPU per node-sample (ms)"),
+             num(pg.serverStatMs(), 3), num(naive.serverStatMs(), 3), QStringLiteral("≤ 0.15"),
+             ratio(naive.serverStatMs(), pg.serverStatMs()), verdict(pg.serverStatMs() <= 0.15));
+    printRow(QStringLiteral("     same, from schedstat (ns resolution)"),
+             num(pg.serverSchedMs(), 3), num(naive.serverSchedMs(), 3), QStringLiteral("≤ 0.15"),
+             ratio(naive.serverSchedMs(), pg.serverSchedMs()), verdict(pg.serverSchedMs() <= 0.15));
+    printRow(QStringLiteral("3  round latency, median (ms)"), num(pgRound, 1), num(naiveRound, 1),
+             QString(), ratio(naiveRound, pgRound), QString());
+    printRow(QStringLiteral("     round latency, p95 (ms)"), num(percentile(pg.roundMs, 95), 1),
+             num(percentile(naive.roundMs, 95), 1), QString(),
+             ratio(percentile(naive.roundMs, 95), percentile(pg.roundMs, 95)), QString());
+    printRow(QStringLiteral("     single-node sample latency, median (ms)"),
+             num(median(pg.nodeMs), 2), num(median(naive.nodeMs), 2), QString(),
+             ratio(median(naive.nodeMs), median(pg.nodeMs)), QString());
+    printRow(QStringLiteral("     slowest single node on its own (ms)"), num(singleSlowest, 2),
+             num(naiveSlowest, 2), QString(), ratio(naiveSlowest, singleSlowest), QString());
+    printRow(QStringLiteral("     round / slowest single node"),
+             num(singleSlowest > 0 ? pgRound / singleSlowest : 0, 1),
+             num(naiveSlowest > 0 ? naiveRound / naiveSlowest : 0, 1), QStringLiteral("≤ 2"),
+             QString(), verdict(singleSlowest > 0 && pgRound <= 2 * singleSlowest));
+    printRow(QStringLiteral("4  event loop longest gap (ms)"), num(maximum(pg.gapsMs), 1),
+             num(maximum(naive.gapsMs), 1), QStringLiteral("≤ 16"),
+             ratio(maximum(naive.gapsMs), maximum(pg.gapsMs)), verdict(maximum(pg.gapsMs) <= 16));
+    printRow(QStringLiteral("     event loop gap p99 (ms)"), num(percentile(pg.gapsMs, 99), 2),
+             num(percentile(naive.gapsMs, 99), 2), QString(),
+             ratio(percentile(naive.gapsMs, 99), percentile(pg.gapsMs, 99)), QString());
+    std::printf("%s\n", QByteArray(118, '-').constData());
+
+    // 5: memory.
+    const QStringList keys = history.keys();
+    const qsizetype historyBytes = history.memoryBytes();
+    const qsizetype perSeries = keys.isEmpty() ? 0 : historyBytes / keys.size();
+    qint64 pointsHeld = 0;
+    for (const QString &k : keys)
+        pointsHeld += history.series(k)->size();
+    auto count = [&](const char *kind) {
+        return int(history.keys(cluster.name + QLatin1Char('/') + QLatin1String(kind)).size());
+    };
+    std::printf("5  memory: MetricHistory(86400) fed with every pgdeck status\n");
+    std::printf("     series: %d (node %d, lag %d, slot %d) for %d nodes\n", int(keys.size()),
+                count("node/"), count("lag/"), count("slot/"), nodeCount);
+    std::printf("     memoryBytes() per series (24 h capacity): %lld B = %.2f MiB\n",
+                qlonglong(perSeries), double(perSeries) / 1048576.0);
+    std::printf("     memoryBytes() total (24 h capacity): %.1f MiB (%.2f MiB per node); points "
+                "held now %lld (%.1f MiB)\n",
+                double(historyBytes) / 1048576.0, double(historyBytes) / 1048576.0 / nodeCount,
+                qlonglong(pointsHeld), double(pointsHeld) * 16 / 1048576.0);
+    std::printf("     process RSS (VmRSS): before %.1f MiB, after %.1f MiB (+%.1f MiB)\n\n",
+                double(rssBefore) / 1024.0, double(rssAfter) / 1024.0,
+                double(rssAfter - rssBefore) / 1024.0);
+
+    std::printf("detail\n");
+    std::printf("  samples in window A: pgdeck %lld (%d rounds, %d incomplete, %lld failed or "
+                "late), naive %lld (%d rounds, %d incomplete, %lld failed)\n",
+                qlonglong(pg.samples), pg.rounds, pg.incompleteRounds, qlonglong(pg.failed),
+                qlonglong(naive.samples), naive.rounds, naive.incompleteRounds,
+                qlonglong(naive.failed));
+    std::printf("  monitored backends found: pgdeck %d, naive %d (of %d nodes); readable in "
+                "/proc: %d, %d\n",
+                pg.backends, naive.backends, nodeCount, pg.serverCpu.readable,
+                naive.serverCpu.readable);
+    std::printf("  pgdeck: tick() sending %d batches: median %.2f ms wall (%.2f ms of its own CPU, "
+                "%.1f µs a node), max %.2f ms; MetricHistory::add %.1f µs per status\n",
+                nodeCount, median(pg.tickMs), median(pg.tickCpuMs),
+                median(pg.tickCpuMs) * 1000.0 / nodeCount, maximum(pg.tickMs),
+                pg.samples ? pg.feedUs / double(pg.samples) : 0.0);
+    std::printf("  pgdeck: each node alone (prepared, PgConnection): median %.2f ms, slowest "
+                "%.2f ms over %d nodes\n",
+                median(single), singleSlowest, int(single.size()));
+    std::printf("  server backend CPU per batch sent back to back (warm caches): %.3f ms, against "
+                "%.3f ms once a second in the monitor\n",
+                alone.batches ? double(alone.serverNs) / 1e6 / double(alone.batches) : 0.0,
+                pg.serverSchedMs());
+    std::printf("  floor here for a concurrent round: %d x %.3f ms server CPU / %ld CPUs = %.1f "
+                "ms, + %d x %.1f µs console CPU = %.1f ms (in a real fleet each server has its "
+                "own CPUs)\n",
+                nodeCount, pg.serverSchedMs(), nproc,
+                nodeCount * pg.serverSchedMs() / double(nproc), nodeCount, pg.cpuPerSampleUs(),
+                nodeCount * pg.cpuPerSampleUs() / 1000.0);
+    std::printf("  console CPU per node-sample with the 1 ms gap timer running (window B): "
+                "pgdeck %.1f µs, naive %.1f µs\n",
+                pg.samplesB ? double(pg.consoleCpuBUs) / double(pg.samplesB) : 0.0,
+                naive.samplesB ? double(naive.consoleCpuBUs) / double(naive.samplesB) : 0.0);
+    std::printf("  pgdeck warm-up (connect %d nodes, prepare, create history series): longest "
+                "gap %.1f ms; MetricHistory::add %.1f ms in all, longest %.1f ms\n",
+                nodeCount, pg.warmupMaxGapMs, pg.warmupFeedMs, pg.warmupFeedMaxMs);
+    std::printf("  idle event loop (1 ms timer alone, 3 s): longest gap %.2f ms, p99 %.2f ms\n",
+                maximum(idleGaps), percentile(idleGaps, 99));
+
+    std::fflush(stdout);
+    fixture.stop();
+    return 0;
+}

@@ -459,6 +459,11 @@ private Q_SLOTS:
                  QStringLiteral("stale"));
         QVERIFY(card(&page, QStringLiteral("standby3"))->property("stale").toBool());
 
+        // standby3 leaves the inventory, and its card with it.
+        page.setCluster(cluster());
+        QCOMPARE(cards(&page).size(), 2);
+        QVERIFY(!card(&page, QStringLiteral("standby3")));
+
         // No cluster: nothing at all.
         page.setCluster({});
         QCOMPARE(cards(&page).size(), 0);

@@ -80,6 +80,29 @@ const QColor kSeriesColors[] = {QColor(0x25, 0x63, 0xeb), QColor(0x0d, 0x94, 0x8
                                 QColor(0x4f, 0x46, 0xe5), QColor(0x47, 0x55, 0x69),
                                 QColor(0xc0, 0x26, 0xd3), QColor(0x05, 0x96, 0x69)};
 
+// The polyline cut to from <= x <= to, with points interpolated where it crosses.
+QList<QPointF> clipToWindow(const QList<QPointF> &points, double from, double to)
+{
+    QList<QPointF> out;
+    out.reserve(points.size());
+    auto at = [](const QPointF &a, const QPointF &b, double x) {
+        return QPointF(x, a.y() + (b.y() - a.y()) * (x - a.x()) / (b.x() - a.x()));
+    };
+    for (qsizetype i = 0; i < points.size(); ++i) {
+        const QPointF &p = points[i];
+        if (i > 0) {
+            const QPointF &q = points[i - 1];
+            if (q.x() < from && p.x() > from)
+                out.append(at(q, p, from));
+            if (q.x() < to && p.x() > to)
+                out.append(at(q, p, to));
+        }
+        if (p.x() >= from && p.x() <= to)
+            out.append(p);
+    }
+    return out;
+}
+
 } // namespace
 
 LagChartView::LagChartView(QWidget *parent)
@@ -392,10 +415,9 @@ void LagChartView::updateThresholdLine()
         const QString name = tr("warn %1").arg(text);
         if (m_thresholdSeries->name() != name)
             m_thresholdSeries->setName(name);
-        // Spans the decimation grid so it is drawn from edge to edge.
+        // Exactly the window: nothing to clip, which SVG export cannot do.
         const double y = m_threshold / m_scale;
-        const QList<QPointF> line{QPointF(double(m_from - m_bucketMs), y),
-                                  QPointF(double(m_to + m_bucketMs), y)};
+        const QList<QPointF> line{QPointF(double(m_from), y), QPointF(double(m_to), y)};
         if (m_thresholdSeries->points() != line)
             m_thresholdSeries->replace(line);
     }
@@ -575,9 +597,23 @@ bool LagChartView::exportSvg(const QString &path) const
     QPainter painter;
     if (!painter.begin(&svg))
         return false;
+    // Qt's SVG paint engine ignores the plot area's clip: hand it only what lies inside,
+    // for the time of the export.
+    QList<QList<QPointF>> shown;
+    for (const Plot &plot : m_plots) {
+        shown.append(plot.series->points());
+        plot.series->replace(clipToWindow(shown.last(), double(m_from), double(m_to)));
+    }
+    const QList<QPointF> threshold = m_thresholdSeries->points();
+    if (thresholdPlotted() > m_valueAxis->max())
+        m_thresholdSeries->clear();
     painter.fillRect(QRect(QPoint(0, 0), size), palette().color(QPalette::Window));
     paintChart(&painter, size);
-    return painter.end() && QFileInfo(path).size() > 0;
+    const bool ok = painter.end();
+    for (int i = 0; i < m_plots.size(); ++i)
+        m_plots[i].series->replace(shown[i]);
+    m_thresholdSeries->replace(threshold);
+    return ok && QFileInfo(path).size() > 0;
 }
 
 QString LagChartView::formatBytes(double bytes)

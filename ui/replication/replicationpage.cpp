@@ -218,6 +218,9 @@ void ReplicationPage::setCluster(const ClusterSpec &cluster)
 {
     if (cluster.name != m_cluster.name)
         m_statuses.clear();
+    // Nodes dropped from the inventory take their cards and slots with them.
+    for (auto it = m_statuses.begin(); it != m_statuses.end();)
+        it = cluster.node(it.key()) ? std::next(it) : m_statuses.erase(it);
     m_cluster = cluster;
     m_chart->setPlaceholderText(
         cluster.name.isEmpty()
