@@ -6,6 +6,7 @@
 #include "plan/planjournal.h"
 #include "plan/runbookwriter.h"
 #include "sandbox/sandbox.h"
+#include "statuscommand.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -46,6 +47,9 @@ Commands:
   inventory check FILE
                     Validate an inventory file; errors name line and column.
   ping              Connect to every node of an inventory and report role and version.
+  status [--watch] [--interval 1s] [--json]
+                    Health, replication lag and slots of every node (default: the
+                    sandbox's inventory; -i FILE for another), once or continuously.
 
 Connection passwords come from ~/.pgpass, PGPASSFILE or PG* variables, as for psql.
 Plan journals and the audit log live in $XDG_STATE_HOME/pgdeck (~/.local/state/pgdeck).
@@ -97,6 +101,10 @@ CtlCommand::CtlCommand(QObject *parent)
          QStringLiteral("file")},
         {QStringLiteral("cluster"), QStringLiteral("Only this cluster of the inventory."),
          QStringLiteral("name")},
+        {QStringLiteral("watch"), QStringLiteral("status: keep redrawing until Ctrl-C.")},
+        {QStringLiteral("interval"), QStringLiteral("status: sampling interval, e.g. 1s."),
+         QStringLiteral("duration")},
+        {QStringLiteral("json"), QStringLiteral("status: one JSON object per sample round.")},
     });
     m_parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See below."));
 }
@@ -140,6 +148,22 @@ int CtlCommand::run(const QStringList &arguments)
         return checkInventory(args[2]);
     if (cmd == QLatin1String("ping"))
         return ping();
+    if (cmd == QLatin1String("status") && args.size() == 1) {
+        StatusOptions o;
+        o.inventoryPath = m_parser.value(QStringLiteral("inventory"));
+        o.sandboxDir = m_parser.value(QStringLiteral("dir"));
+        o.cluster = m_parser.value(QStringLiteral("cluster"));
+        o.watch = m_parser.isSet(QStringLiteral("watch"));
+        o.json = m_parser.isSet(QStringLiteral("json"));
+        if (m_parser.isSet(QStringLiteral("interval"))) {
+            QString e;
+            if (!StatusCommand::parseInterval(m_parser.value(QStringLiteral("interval")), &o.intervalMs, &e))
+                return usage(e);
+        }
+        m_out.flush();
+        StatusCommand status;
+        return status.run(o);
+    }
     return usage(
         QStringLiteral("unknown command or wrong arguments: %1").arg(args.join(QLatin1Char(' '))));
 }

@@ -98,7 +98,7 @@ public:
     void add(const QList<Cell> &row) { m_rows << row; }
     bool isEmpty() const { return m_rows.isEmpty(); }
 
-    QString render(bool colour, const QString &indent) const
+    QString render(bool colour) const
     {
         QList<qsizetype> widths;
         for (const QString &h : m_headers)
@@ -108,7 +108,7 @@ public:
                 widths[c] = qMax(widths[c], row[c].text.size());
         QString out;
         auto line = [&](const QList<Cell> &cells) {
-            QString l = indent;
+            QString l;
             for (qsizetype c = 0; c < cells.size() && c < widths.size(); ++c) {
                 const Cell &cell = cells[c];
                 const QString pad(widths[c] - cell.text.size(), QLatin1Char(' '));
@@ -198,8 +198,9 @@ inventory unreadable, 2 bad usage.
 bool StatusCommand::parseInterval(const QString &text, int *ms, QString *error)
 {
     double value = 0;
-    if (!InventoryLoader::parseDurationMs(text, &value) || std::llround(value) < kMinIntervalMs ||
-        value > kMaxIntervalMs) {
+    // Written so that NaN fails too.
+    if (!InventoryLoader::parseDurationMs(text, &value) ||
+        !(value >= kMinIntervalMs && value <= kMaxIntervalMs)) {
         if (error)
             *error = QStringLiteral("--interval must be a duration from 100ms to 1h such as "
                                     "500ms, 1s or 2m, not \"%1\"")
@@ -448,7 +449,8 @@ NodeStatus StatusCommand::effective(const NodeStatus &s) const
     // Still connecting after a connect timeout and an interval: as good as down.
     NodeStatus d = s;
     d.reachable = false;
-    d.lastError = QStringLiteral("no answer after %1 s").arg(m_clock.elapsed() / 1000.0, 0, 'f', 1);
+    d.lastError =
+        QStringLiteral("no answer after %1 s").arg(double(m_clock.elapsed()) / 1000.0, 0, 'f', 1);
     return d;
 }
 
@@ -614,13 +616,13 @@ void StatusCommand::printText()
         }
 
         const bool colour = m_terminal && !m_json;
-        m_out << nodes.render(colour, QString()) << "\n";
+        m_out << nodes.render(colour) << "\n";
         if (streams.isEmpty())
             m_out << "no streaming standbys\n";
         else
-            m_out << streams.render(colour, QString());
+            m_out << streams.render(colour);
         if (!slots.isEmpty())
-            m_out << "\n" << slots.render(colour, QString());
+            m_out << "\n" << slots.render(colour);
         if (!errors.isEmpty())
             m_out << "\n" << errors.join(QLatin1Char('\n')) << "\n";
     }

@@ -18,9 +18,6 @@ class QTimer;
 
 namespace pgdeck {
 
-class EventDetector;
-class NodeProbe;
-struct ClusterSpec;
 struct Inventory;
 
 struct StatusOptions {
@@ -90,7 +87,7 @@ private:
     bool m_stopped = false;
     int m_intervalMs = 1000; // redraw
     int m_longestIntervalMs = 1000;
-    qint64 m_deadlineMs = 0; // since m_clock: a node still connecting is then down
+    int m_deadlineMs = 0; // since m_clock: a node still connecting is then down
     QElapsedTimer m_clock;
     QEventLoop *m_loop = nullptr; // the loop run() is waiting in, for stop()
     QTimer *m_grace = nullptr;    // first round: waiting for a second sample (TPS)

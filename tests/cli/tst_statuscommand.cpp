@@ -141,7 +141,7 @@ private Q_SLOTS:
         QCOMPARE(ms, 250);
         QVERIFY(StatusCommand::parseInterval(QStringLiteral("2"), &ms, &error));
         QCOMPARE(ms, 2000);
-        for (const char *bad : {"abc", "50ms", "2h", "-1s", ""}) {
+        for (const char *bad : {"abc", "50ms", "2h", "-1s", "", "nan", "inf"}) {
             QVERIFY2(!StatusCommand::parseInterval(QLatin1String(bad), &ms, &error), bad);
             QVERIFY(error.contains(QLatin1String("--interval")));
         }

@@ -12,7 +12,8 @@ bool isNumeric(int column)
 {
     return column == NodesTableModel::UptimeColumn ||
            column == NodesTableModel::ConnectionsColumn ||
-           column == NodesTableModel::StandbysColumn;
+           column == NodesTableModel::StandbysColumn || column == NodesTableModel::TpsColumn ||
+           column == NodesTableModel::CacheHitColumn;
 }
 
 QString firstLine(const QString &text)
@@ -134,6 +135,13 @@ QVariant NodesTableModel::display(const Row &row, int column) const
                    : QString::number(s.connections);
     case StandbysColumn:
         return s.hasSample() && !down ? QString::number(s.standbys) : QString();
+    case TpsColumn:
+        return s.hasSample() && !down && s.tps >= 0 ? QString::number(s.tps, 'f', s.tps < 10 ? 1 : 0)
+                                                    : QString();
+    case CacheHitColumn:
+        return s.hasSample() && !down && s.cacheHitRatio >= 0
+                   ? QStringLiteral("%1 %").arg(s.cacheHitRatio * 100, 0, 'f', 2)
+                   : QString();
     case ErrorColumn:
         return firstLine(s.lastError);
     }
@@ -152,6 +160,10 @@ QVariant NodesTableModel::sortValue(const Row &row, int column) const
         return s.hasSample() ? s.connections : -1;
     case StandbysColumn:
         return s.hasSample() ? s.standbys : -1;
+    case TpsColumn:
+        return s.hasSample() ? s.tps : -1.0;
+    case CacheHitColumn:
+        return s.hasSample() ? s.cacheHitRatio : -1.0;
     case AddressColumn:
         // host, then port as a number: db2:5433 before db10:5432 is not worth the cost
         return QStringLiteral("%1:%2")
@@ -252,7 +264,7 @@ QVariant NodesTableModel::headerData(int section, Qt::Orientation orientation, i
         return {};
     static const char *const names[] = {"Node",     "Cluster",   "Address", "Role",
                                         "State",    "Version",   "Uptime",  "Connections",
-                                        "Standbys", "Last error"};
+                                        "Standbys", "TPS",       "Cache hit", "Last error"};
     return QString::fromLatin1(names[section]);
 }
 

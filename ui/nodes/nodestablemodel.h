@@ -23,6 +23,8 @@ public:
         UptimeColumn,
         ConnectionsColumn,
         StandbysColumn,
+        TpsColumn,
+        CacheHitColumn,
         ErrorColumn,
         ColumnCount
     };
