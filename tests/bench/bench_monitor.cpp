@@ -770,7 +770,8 @@ void printRow(const QString &metric, const QString &pgdeck, const QString &naive
 
 QString ratio(double naive, double pgdeck)
 {
-    return pgdeck > 0 ? QStringLiteral("%1x").arg(num(naive / pgdeck, 1)) : QStringLiteral("-");
+    return pgdeck > 0 ? QStringLiteral("%1x").arg(QString::number(naive / pgdeck, 'g', 3))
+                      : QStringLiteral("-");
 }
 
 QString verdict(bool ok)
@@ -903,15 +904,15 @@ int main(int argc, char **argv)
     printRow(QStringLiteral("metric"), QStringLiteral("pgdeck"), QStringLiteral("naive"),
              QStringLiteral("goal"), QStringLiteral("naive/pg"), QStringLiteral("pgdeck meets"));
     std::printf("%s\n", QByteArray(118, '-').constData());
-    printRow(QStringLiteral("1  console CPU per node-sample (µs)"), num(pg.cpuPerSampleUs(), 1),
-             num(naive.cpuPerSampleUs(), 1), QStringLiteral("≤ 100"),
+    printRow(QStringLiteral("1  console CPU per node-sample (us)"), num(pg.cpuPerSampleUs(), 1),
+             num(naive.cpuPerSampleUs(), 1), QStringLiteral("<= 100"),
              ratio(naive.cpuPerSampleUs(), pg.cpuPerSampleUs()),
              verdict(pg.cpuPerSampleUs() <= 100));
     printRow(QStringLiteral("2  server backend CPU per node-sample (ms)"),
-             num(pg.serverStatMs(), 3), num(naive.serverStatMs(), 3), QStringLiteral("≤ 0.15"),
+             num(pg.serverStatMs(), 3), num(naive.serverStatMs(), 3), QStringLiteral("<= 0.15"),
              ratio(naive.serverStatMs(), pg.serverStatMs()), verdict(pg.serverStatMs() <= 0.15));
     printRow(QStringLiteral("     same, from schedstat (ns resolution)"),
-             num(pg.serverSchedMs(), 3), num(naive.serverSchedMs(), 3), QStringLiteral("≤ 0.15"),
+             num(pg.serverSchedMs(), 3), num(naive.serverSchedMs(), 3), QStringLiteral("<= 0.15"),
              ratio(naive.serverSchedMs(), pg.serverSchedMs()), verdict(pg.serverSchedMs() <= 0.15));
     printRow(QStringLiteral("3  round latency, median (ms)"), num(pgRound, 1), num(naiveRound, 1),
              QString(), ratio(naiveRound, pgRound), QString());
@@ -925,10 +926,10 @@ int main(int argc, char **argv)
              num(naiveSlowest, 2), QString(), ratio(naiveSlowest, singleSlowest), QString());
     printRow(QStringLiteral("     round / slowest single node"),
              num(singleSlowest > 0 ? pgRound / singleSlowest : 0, 1),
-             num(naiveSlowest > 0 ? naiveRound / naiveSlowest : 0, 1), QStringLiteral("≤ 2"),
+             num(naiveSlowest > 0 ? naiveRound / naiveSlowest : 0, 1), QStringLiteral("<= 2"),
              QString(), verdict(singleSlowest > 0 && pgRound <= 2 * singleSlowest));
     printRow(QStringLiteral("4  event loop longest gap (ms)"), num(maximum(pg.gapsMs), 1),
-             num(maximum(naive.gapsMs), 1), QStringLiteral("≤ 16"),
+             num(maximum(naive.gapsMs), 1), QStringLiteral("<= 16"),
              ratio(maximum(naive.gapsMs), maximum(pg.gapsMs)), verdict(maximum(pg.gapsMs) <= 16));
     printRow(QStringLiteral("     event loop gap p99 (ms)"), num(percentile(pg.gapsMs, 99), 2),
              num(percentile(naive.gapsMs, 99), 2), QString(),
