@@ -14,7 +14,10 @@ void TimeSeries::append(qint64 t, double v)
         return;
     const int cap = capacity();
     if (m_size < cap) {
-        m_points[(m_start + m_size) % cap] = {t, v};
+        // Grows as samples arrive (up to the bound), so a thousand idle series cost little.
+        if (m_points.size() == m_points.capacity())
+            m_points.reserve(size_t(std::min(cap, std::max(64, m_size * 2))));
+        m_points.push_back({t, v});
         ++m_size;
     } else {
         m_points[m_start] = {t, v};
@@ -24,6 +27,7 @@ void TimeSeries::append(qint64 t, double v)
 
 void TimeSeries::clear()
 {
+    m_points.clear();
     m_start = 0;
     m_size = 0;
 }

@@ -7,8 +7,9 @@
 
 namespace pgdeck {
 
-// A fixed-capacity ring buffer of (time, value) samples: memory is decided when the
-// series is created and never grows, however long the console runs. Times are
+// A bounded ring buffer of (time, value) samples: it grows as samples arrive up to its
+// capacity, then overwrites the oldest, so memory never exceeds capacity x 16 bytes
+// however long the console runs. Times are
 // milliseconds since the epoch and must not go backwards (older points are dropped).
 class TimeSeries {
 public:
@@ -22,11 +23,13 @@ public:
     void append(qint64 t, double v);
     void clear();
     int size() const { return m_size; }
-    int capacity() const { return int(m_points.size()); }
+    int capacity() const { return m_capacity; }
     bool isEmpty() const { return m_size == 0; }
-    const Point &at(int i) const { return m_points[(m_start + i) % m_points.size()]; }
+    const Point &at(int i) const { return m_points[size_t((m_start + i) % m_capacity)]; }
     const Point &last() const { return at(m_size - 1); }
+    // What the series holds now, and the most it will ever hold.
     qsizetype memoryBytes() const { return qsizetype(m_points.capacity() * sizeof(Point)); }
+    qsizetype maxMemoryBytes() const { return qsizetype(m_capacity) * qsizetype(sizeof(Point)); }
 
     // Index of the first point with t >= from (size() when none).
     int lowerBound(qint64 from) const;
@@ -37,6 +40,7 @@ public:
     double maxIn(qint64 from, qint64 to) const; // 0 when empty
 
 private:
+    int m_capacity;
     std::vector<Point> m_points;
     int m_start = 0;
     int m_size = 0;

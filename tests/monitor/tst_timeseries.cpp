@@ -19,7 +19,11 @@ private Q_SLOTS:
         const qsizetype bytes = s.memoryBytes();
         for (int i = 12; i < 1000; ++i)
             s.append(i * 1000, i);
-        QCOMPARE(s.memoryBytes(), bytes); // memory fixed per series
+        QCOMPARE(s.memoryBytes(), bytes); // full: memory stays put however long it runs
+        QVERIFY(s.memoryBytes() <= s.maxMemoryBytes());
+        TimeSeries idle(86400);
+        idle.append(0, 1);
+        QVERIFY(idle.memoryBytes() < 4096); // an idle series does not reserve a day up front
     }
 
     void timeNeverGoesBackwards()
