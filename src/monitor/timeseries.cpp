@@ -5,7 +5,7 @@
 namespace pgdeck {
 
 TimeSeries::TimeSeries(int capacity)
-    : m_points(size_t(qMax(1, capacity)))
+    : m_capacity(qMax(1, capacity))
 {}
 
 void TimeSeries::append(qint64 t, double v)
