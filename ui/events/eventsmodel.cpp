@@ -104,6 +104,9 @@ QVariant EventsModel::data(const QModelIndex &index, int role) const
     const MonitorEvent &e = m_events.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
+        // Server messages span lines; one row stays one line (the tooltip and CSV keep all).
+        if (index.column() == MessageColumn)
+            return e.message.simplified();
         return cellText(e, index.column());
     case Qt::ToolTipRole:
         // Long messages are elided in the table.
