@@ -1,8 +1,8 @@
 // pgdeck: the desktop console. A thin main: options, then the main window.
 #include "common/windowgrabber.h"
+#include "inventory/inventoryloader.h"
 #include "mainwindow.h"
 #include "monitor/historystore.h"
-#include "inventory/inventoryloader.h"
 #include "sandbox/sandbox.h"
 
 #include <QApplication>
@@ -66,16 +66,18 @@ int main(int argc, char **argv)
     const QCommandLineOption dashboardOpt(
         QStringLiteral("dashboard"),
         QStringLiteral("Ops-screen mode: full screen, dark, large type, rotating pages."));
-    const QCommandLineOption rotateOpt(QStringLiteral("rotate"),
-                                       QStringLiteral("Dashboard page rotation, e.g. 20s (default)."),
-                                       QStringLiteral("duration"), QStringLiteral("20s"));
+    const QCommandLineOption rotateOpt(
+        QStringLiteral("rotate"), QStringLiteral("Dashboard page rotation, e.g. 20s (default)."),
+        QStringLiteral("duration"), QStringLiteral("20s"));
     const QCommandLineOption pageOpt(
-        QStringLiteral("page"), QStringLiteral("Start on this page: overview, replication, nodes, events."),
+        QStringLiteral("page"),
+        QStringLiteral("Start on this page: overview, replication, nodes, events."),
         QStringLiteral("page"));
     const QCommandLineOption noHistoryOpt(
-        QStringLiteral("no-history"), QStringLiteral("Do not read or write the local sample history."));
-    parser.addOptions({inventoryOpt, sandboxOpt, sandboxDirOpt, sandboxPortOpt, screenshotOpt, delayOpt,
-                       dashboardOpt, rotateOpt, pageOpt, noHistoryOpt});
+        QStringLiteral("no-history"),
+        QStringLiteral("Do not read or write the local sample history."));
+    parser.addOptions({inventoryOpt, sandboxOpt, sandboxDirOpt, sandboxPortOpt, screenshotOpt,
+                       delayOpt, dashboardOpt, rotateOpt, pageOpt, noHistoryOpt});
     parser.process(app); // --help, --version and bad options end here
 
     bool delayOk = false;

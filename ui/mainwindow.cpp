@@ -3,8 +3,8 @@
 #include "common/cleanitemdelegate.h"
 #include "common/emptystatewidget.h"
 #include "common/healthstyle.h"
-#include "inventory/inventoryloader.h"
 #include "events/eventspage.h"
+#include "inventory/inventoryloader.h"
 #include "inventory/inventorytreemodel.h"
 #include "monitor/historystore.h"
 #include "monitor/nodeprobe.h"
@@ -24,15 +24,15 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QStackedWidget>
 #include <QPalette>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyleFactory>
 #include <QTabBar>
-#include <QTimer>
-#include <QVBoxLayout>
 #include <QTabWidget>
+#include <QTimer>
 #include <QTreeView>
+#include <QVBoxLayout>
 
 namespace pgdeck {
 
@@ -194,7 +194,8 @@ void MainWindow::setInventory(const Inventory &inventory, const QString &source)
     m_stack->setCurrentWidget(m_pages);
     if (m_store) {
         QString error;
-        m_store->loadInto(&m_history, 6 * 3600 * 1000LL, &error); // the last hours, not an empty chart
+        m_store->loadInto(&m_history, 6 * 3600 * 1000LL,
+                          &error); // the last hours, not an empty chart
         if (!error.isEmpty())
             statusBar()->showMessage(tr("History could not be loaded: %1").arg(error), 15000);
     }
@@ -409,8 +410,8 @@ QString MainWindow::bannerText() const
             else if (s.health() == NodeStatus::Health::Stale)
                 stale << s.node;
             for (const StandbyLag &l : s.standbyLags)
-                if ((c.monitor.lagWarnBytes > 0 && l.replayLagBytes > c.monitor.lagWarnBytes)
-                    || (c.monitor.lagWarnSeconds > 0 && l.replayLagSeconds > c.monitor.lagWarnSeconds))
+                if ((c.monitor.lagWarnBytes > 0 && l.replayLagBytes > c.monitor.lagWarnBytes) ||
+                    (c.monitor.lagWarnSeconds > 0 && l.replayLagSeconds > c.monitor.lagWarnSeconds))
                     lagging << l.name;
         }
         QStringList what;
@@ -472,7 +473,8 @@ void MainWindow::setDashboardMode(int rotateMs)
     bannerFont.setBold(true);
     bannerFont.setPointSizeF(bannerFont.pointSizeF() * 1.3);
     m_banner->setFont(bannerFont);
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; padding: 14px; }"));
+    m_banner->setStyleSheet(
+        QStringLiteral("QLabel { background: #c62828; color: white; padding: 14px; }"));
     m_rotateTimer->start(qMax(1000, rotateMs));
     showFullScreen();
     updateBanner();
@@ -487,7 +489,7 @@ void MainWindow::rotatePage()
     m_rotateIndex = (m_rotateIndex + 1) % (clusters * 2);
     showCluster(m_inventory.clusters[m_rotateIndex / 2].name);
     m_pages->setCurrentWidget(m_rotateIndex % 2 == 0 ? static_cast<QWidget *>(m_overviewPage)
-                                                      : static_cast<QWidget *>(m_replicationPage));
+                                                     : static_cast<QWidget *>(m_replicationPage));
 }
 
 void MainWindow::setHistoryStorePath(const QString &path)

@@ -5,8 +5,8 @@
 #include "monitor/metrichistory.h"
 #include "monitor/nodestatus.h"
 
-#include <QMainWindow>
 #include <QHash>
+#include <QMainWindow>
 #include <QPointer>
 #include <memory>
 

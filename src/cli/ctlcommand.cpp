@@ -157,7 +157,8 @@ int CtlCommand::run(const QStringList &arguments)
         o.json = m_parser.isSet(QStringLiteral("json"));
         if (m_parser.isSet(QStringLiteral("interval"))) {
             QString e;
-            if (!StatusCommand::parseInterval(m_parser.value(QStringLiteral("interval")), &o.intervalMs, &e))
+            if (!StatusCommand::parseInterval(m_parser.value(QStringLiteral("interval")),
+                                              &o.intervalMs, &e))
                 return usage(e);
         }
         m_out.flush();

@@ -42,35 +42,41 @@ QList<MonitorEvent> EventDetector::update(const NodeStatus &s)
     const bool up = health == NodeStatus::Health::Up;
     const bool wasDown = hadPrev && prev.health() == NodeStatus::Health::Down;
     if (down && (!hadPrev || !wasDown))
-        events << make(s, Sev::Critical, K::NodeDown, {}, QStringLiteral("%1 is down: %2").arg(s.node, s.lastError));
+        events << make(s, Sev::Critical, K::NodeDown, {},
+                       QStringLiteral("%1 is down: %2").arg(s.node, s.lastError));
     else if (up && wasDown)
         events << make(s, Sev::Info, K::NodeUp, {}, QStringLiteral("%1 is up again").arg(s.node));
 
     if (up && s.hasSample()) {
         const int role = s.inRecovery ? 1 : 0;
         if (mem.role >= 0 && mem.role != role)
-            events << make(s, s.inRecovery ? Sev::Warning : Sev::Critical, K::RoleChanged, {},
-                           s.inRecovery ? QStringLiteral("%1 is now a standby (was primary)").arg(s.node)
-                                        : QStringLiteral("%1 was promoted: now a primary (was standby)").arg(s.node));
+            events << make(
+                s, s.inRecovery ? Sev::Warning : Sev::Critical, K::RoleChanged, {},
+                s.inRecovery
+                    ? QStringLiteral("%1 is now a standby (was primary)").arg(s.node)
+                    : QStringLiteral("%1 was promoted: now a primary (was standby)").arg(s.node));
 
         mem.role = role;
 
         // Standbys attached to this node.
         if (prev.hasSample() && !prev.stale) {
             for (const StandbyLag &l : s.standbyLags) {
-                const bool known = std::any_of(prev.standbyLags.cbegin(), prev.standbyLags.cend(),
-                                               [&](const StandbyLag &p) { return p.name == l.name; });
+                const bool known =
+                    std::any_of(prev.standbyLags.cbegin(), prev.standbyLags.cend(),
+                                [&](const StandbyLag &p) { return p.name == l.name; });
                 if (!known)
                     events << make(s, Sev::Info, K::StandbyAppeared, l.name,
                                    QStringLiteral("standby %1 (%2) started streaming from %3")
                                        .arg(l.name, l.clientAddr, s.node));
             }
             for (const StandbyLag &p : prev.standbyLags) {
-                const bool still = std::any_of(s.standbyLags.cbegin(), s.standbyLags.cend(),
-                                               [&](const StandbyLag &l) { return p.name == l.name; });
+                const bool still =
+                    std::any_of(s.standbyLags.cbegin(), s.standbyLags.cend(),
+                                [&](const StandbyLag &l) { return p.name == l.name; });
                 if (!still) {
-                    events << make(s, Sev::Warning, K::StandbyVanished, p.name,
-                                   QStringLiteral("standby %1 no longer streams from %2").arg(p.name, s.node));
+                    events << make(
+                        s, Sev::Warning, K::StandbyVanished, p.name,
+                        QStringLiteral("standby %1 no longer streams from %2").arg(p.name, s.node));
                     mem.lagHigh.remove(p.name);
                 }
             }
@@ -78,8 +84,10 @@ QList<MonitorEvent> EventDetector::update(const NodeStatus &s)
 
         // Lag thresholds, with the transition back reported too.
         for (const StandbyLag &l : s.standbyLags) {
-            const bool overBytes = m_settings.lagWarnBytes > 0 && l.replayLagBytes > m_settings.lagWarnBytes;
-            const bool overSeconds = m_settings.lagWarnSeconds > 0 && l.replayLagSeconds > m_settings.lagWarnSeconds;
+            const bool overBytes =
+                m_settings.lagWarnBytes > 0 && l.replayLagBytes > m_settings.lagWarnBytes;
+            const bool overSeconds =
+                m_settings.lagWarnSeconds > 0 && l.replayLagSeconds > m_settings.lagWarnSeconds;
             const bool high = overBytes || overSeconds;
             const bool wasHigh = mem.lagHigh.value(l.name, false);
             if (high && !wasHigh)
@@ -90,8 +98,9 @@ QList<MonitorEvent> EventDetector::update(const NodeStatus &s)
                                    .arg(bytes(m_settings.lagWarnBytes))
                                    .arg(m_settings.lagWarnSeconds, 0, 'f', 1));
             else if (!high && wasHigh)
-                events << make(s, Sev::Info, K::LagNormal, l.name,
-                               QStringLiteral("replay lag of %1 is back under the threshold").arg(l.name));
+                events << make(
+                    s, Sev::Info, K::LagNormal, l.name,
+                    QStringLiteral("replay lag of %1 is back under the threshold").arg(l.name));
             mem.lagHigh[l.name] = high;
         }
 
@@ -101,16 +110,19 @@ QList<MonitorEvent> EventDetector::update(const NodeStatus &s)
             if (slot.walStatus == before)
                 continue;
             if (slot.walStatus == QLatin1String("unreserved"))
-                events << make(s, Sev::Warning, K::SlotUnreserved, slot.name,
-                               QStringLiteral("slot %1 is unreserved: its WAL may be removed at the next "
-                                              "checkpoint")
-                                   .arg(slot.name));
+                events << make(
+                    s, Sev::Warning, K::SlotUnreserved, slot.name,
+                    QStringLiteral("slot %1 is unreserved: its WAL may be removed at the next "
+                                   "checkpoint")
+                        .arg(slot.name));
             else if (slot.walStatus == QLatin1String("lost"))
-                events << make(s, Sev::Critical, K::SlotLost, slot.name,
-                               QStringLiteral("slot %1 is lost: the WAL it needed is gone").arg(slot.name));
+                events << make(
+                    s, Sev::Critical, K::SlotLost, slot.name,
+                    QStringLiteral("slot %1 is lost: the WAL it needed is gone").arg(slot.name));
             else if (before == QLatin1String("unreserved") || before == QLatin1String("lost"))
-                events << make(s, Sev::Info, K::SlotNormal, slot.name,
-                               QStringLiteral("slot %1 is %2 again").arg(slot.name, slot.walStatus));
+                events << make(
+                    s, Sev::Info, K::SlotNormal, slot.name,
+                    QStringLiteral("slot %1 is %2 again").arg(slot.name, slot.walStatus));
             mem.slotStatus[slot.name] = slot.walStatus;
         }
     }

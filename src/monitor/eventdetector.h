@@ -13,7 +13,9 @@ namespace pgdeck {
 // one of the same node. Pure logic, no I/O: feed it statuses, get events back.
 class EventDetector {
 public:
-    explicit EventDetector(const MonitorSettings &settings = {}) : m_settings(settings) {}
+    explicit EventDetector(const MonitorSettings &settings = {})
+        : m_settings(settings)
+    {}
     void setSettings(const MonitorSettings &settings) { m_settings = settings; }
 
     QList<MonitorEvent> update(const NodeStatus &status);
@@ -23,8 +25,8 @@ private:
         NodeStatus last;
         bool seen = false;
         int role = -1; // last role from a fresh sample: 0 primary, 1 standby, -1 unknown
-        QHash<QString, bool> lagHigh;        // per standby
-        QHash<QString, QString> slotStatus;  // per slot
+        QHash<QString, bool> lagHigh;       // per standby
+        QHash<QString, QString> slotStatus; // per slot
     };
     MonitorSettings m_settings;
     QHash<QString, Memory> m_nodes; // cluster/node

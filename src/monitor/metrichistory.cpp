@@ -3,24 +3,27 @@
 namespace pgdeck {
 
 namespace {
-const char *const kLagNames[] = {"sent_bytes",  "write_bytes",  "flush_bytes",  "replay_bytes",
+const char *const kLagNames[] = {"sent_bytes",    "write_bytes",   "flush_bytes",   "replay_bytes",
                                  "write_seconds", "flush_seconds", "replay_seconds"};
-const char *const kNodeNames[] = {"tps", "connections", "active_connections", "cache_hit_ratio", "up"};
+const char *const kNodeNames[] = {"tps", "connections", "active_connections", "cache_hit_ratio",
+                                  "up"};
 } // namespace
 
 MetricHistory::MetricHistory(int capacity)
     : m_capacity(qMax(1, capacity))
-{
-}
+{}
 
-QString MetricHistory::lagKey(const QString &cluster, const QString &upstream, const QString &standby, Lag lag)
+QString MetricHistory::lagKey(const QString &cluster, const QString &upstream,
+                              const QString &standby, Lag lag)
 {
-    return QStringLiteral("%1/lag/%2/%3/%4").arg(cluster, upstream, standby, QLatin1String(kLagNames[int(lag)]));
+    return QStringLiteral("%1/lag/%2/%3/%4")
+        .arg(cluster, upstream, standby, QLatin1String(kLagNames[int(lag)]));
 }
 
 QString MetricHistory::nodeKey(const QString &cluster, const QString &node, NodeMetric metric)
 {
-    return QStringLiteral("%1/node/%2/%3").arg(cluster, node, QLatin1String(kNodeNames[int(metric)]));
+    return QStringLiteral("%1/node/%2/%3")
+        .arg(cluster, node, QLatin1String(kNodeNames[int(metric)]));
 }
 
 QString MetricHistory::slotKey(const QString &cluster, const QString &node, const QString &slot)
@@ -44,14 +47,17 @@ void MetricHistory::addPoint(const QString &key, qint64 t, double v)
 
 void MetricHistory::add(const NodeStatus &s)
 {
-    const qint64 t = (s.sampledAt.isValid() && !s.stale ? s.sampledAt : QDateTime::currentDateTime())
-                         .toMSecsSinceEpoch();
-    seriesFor(nodeKey(s.cluster, s.node, NodeMetric::Up)).append(t, s.health() == NodeStatus::Health::Up ? 1 : 0);
+    const qint64 t =
+        (s.sampledAt.isValid() && !s.stale ? s.sampledAt : QDateTime::currentDateTime())
+            .toMSecsSinceEpoch();
+    seriesFor(nodeKey(s.cluster, s.node, NodeMetric::Up))
+        .append(t, s.health() == NodeStatus::Health::Up ? 1 : 0);
     ++m_revision;
     if (s.stale)
         return; // no fresh figures: a gap in the chart, never a repeated value
     seriesFor(nodeKey(s.cluster, s.node, NodeMetric::Connections)).append(t, s.connections);
-    seriesFor(nodeKey(s.cluster, s.node, NodeMetric::ActiveConnections)).append(t, s.activeConnections);
+    seriesFor(nodeKey(s.cluster, s.node, NodeMetric::ActiveConnections))
+        .append(t, s.activeConnections);
     if (s.tps >= 0)
         seriesFor(nodeKey(s.cluster, s.node, NodeMetric::Tps)).append(t, s.tps);
     if (s.cacheHitRatio >= 0)

@@ -14,7 +14,15 @@ namespace pgdeck {
 // series count x capacity x 16 bytes. Lives on the GUI thread; only values reach it.
 class MetricHistory {
 public:
-    enum class Lag { SentBytes, WriteBytes, FlushBytes, ReplayBytes, WriteSeconds, FlushSeconds, ReplaySeconds };
+    enum class Lag {
+        SentBytes,
+        WriteBytes,
+        FlushBytes,
+        ReplayBytes,
+        WriteSeconds,
+        FlushSeconds,
+        ReplaySeconds
+    };
     enum class NodeMetric { Tps, Connections, ActiveConnections, CacheHitRatio, Up };
 
     explicit MetricHistory(int capacity = 86400);
@@ -24,9 +32,11 @@ public:
     void addPoint(const QString &key, qint64 t, double v);
     void clear();
 
-    static QString lagKey(const QString &cluster, const QString &upstream, const QString &standby, Lag lag);
+    static QString lagKey(const QString &cluster, const QString &upstream, const QString &standby,
+                          Lag lag);
     static QString nodeKey(const QString &cluster, const QString &node, NodeMetric metric);
-    static QString slotKey(const QString &cluster, const QString &node, const QString &slot); // retained bytes
+    static QString slotKey(const QString &cluster, const QString &node,
+                           const QString &slot); // retained bytes
 
     const TimeSeries *series(const QString &key) const; // nullptr when never seen
     QStringList keys(const QString &prefix = {}) const;

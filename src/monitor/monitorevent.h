@@ -16,9 +16,9 @@ struct MonitorEvent {
         RoleChanged,     // a standby promoted, or a primary now in recovery
         StandbyAppeared, // a new walsender on an upstream
         StandbyVanished,
-        LagHigh,         // over the cluster's lag_warn_bytes or lag_warn_seconds
+        LagHigh, // over the cluster's lag_warn_bytes or lag_warn_seconds
         LagNormal,
-        SlotUnreserved,  // wal_status unreserved: WAL will be removed at the next checkpoint
+        SlotUnreserved, // wal_status unreserved: WAL will be removed at the next checkpoint
         SlotLost,
         SlotNormal,
     };
@@ -31,8 +31,8 @@ struct MonitorEvent {
     QString subject; // the standby or slot the event is about, if any
     QString message; // a sentence for humans
 
-    static QString kindName(Kind kind);         // "node-down", ...
-    static QString severityName(Severity s);    // "info", "warning", "critical"
+    static QString kindName(Kind kind);      // "node-down", ...
+    static QString severityName(Severity s); // "info", "warning", "critical"
     bool operator==(const MonitorEvent &) const = default;
 };
 

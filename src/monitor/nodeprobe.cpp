@@ -18,13 +18,15 @@ const QList<PgQuery> &probeQueries()
 {
     // The WAL position that lags are measured against: what this node has (primary) or
     // has received (a cascading standby) — the same reference its walsenders use.
-    static const QString current = QStringLiteral(
-        "case when pg_is_in_recovery() then pg_last_wal_receive_lsn() else pg_current_wal_lsn() end");
+    static const QString current =
+        QStringLiteral("case when pg_is_in_recovery() then pg_last_wal_receive_lsn() else "
+                       "pg_current_wal_lsn() end");
     static const QList<PgQuery> queries = {
-        {QStringLiteral("select current_setting('server_version'), pg_is_in_recovery(), "
-                        "extract(epoch from now() - pg_postmaster_start_time())::bigint, "
-                        "pg_wal_lsn_diff(case when pg_is_in_recovery() then pg_last_wal_replay_lsn() "
-                        "else pg_current_wal_lsn() end, '0/0')::bigint"),
+        {QStringLiteral(
+             "select current_setting('server_version'), pg_is_in_recovery(), "
+             "extract(epoch from now() - pg_postmaster_start_time())::bigint, "
+             "pg_wal_lsn_diff(case when pg_is_in_recovery() then pg_last_wal_replay_lsn() "
+             "else pg_current_wal_lsn() end, '0/0')::bigint"),
          {},
          QStringLiteral("pgdeck_probe_server")},
         {QStringLiteral("select count(*), "
@@ -40,28 +42,33 @@ const QList<PgQuery> &probeQueries()
          {},
          QStringLiteral("pgdeck_probe_databases")},
         // Base backups and pg_rewind are walsenders too, but not standbys.
-        {QStringLiteral("select application_name, coalesce(host(client_addr), ''), pid, state, sync_state, "
-                        "pg_wal_lsn_diff(w.cur, sent_lsn)::bigint, pg_wal_lsn_diff(w.cur, write_lsn)::bigint, "
-                        "pg_wal_lsn_diff(w.cur, flush_lsn)::bigint, pg_wal_lsn_diff(w.cur, replay_lsn)::bigint, "
-                        "extract(epoch from write_lag)::float8, extract(epoch from flush_lag)::float8, "
-                        "extract(epoch from replay_lag)::float8 "
-                        "from pg_stat_replication, (select %1 as cur) w "
-                        "where state <> 'backup' and application_name not in ('pg_basebackup', 'pg_rewind') "
-                        "order by application_name")
+        {QStringLiteral(
+             "select application_name, coalesce(host(client_addr), ''), pid, state, sync_state, "
+             "pg_wal_lsn_diff(w.cur, sent_lsn)::bigint, pg_wal_lsn_diff(w.cur, write_lsn)::bigint, "
+             "pg_wal_lsn_diff(w.cur, flush_lsn)::bigint, pg_wal_lsn_diff(w.cur, "
+             "replay_lsn)::bigint, "
+             "extract(epoch from write_lag)::float8, extract(epoch from flush_lag)::float8, "
+             "extract(epoch from replay_lag)::float8 "
+             "from pg_stat_replication, (select %1 as cur) w "
+             "where state <> 'backup' and application_name not in ('pg_basebackup', 'pg_rewind') "
+             "order by application_name")
              .arg(current),
          {},
          QStringLiteral("pgdeck_probe_replication")},
-        {QStringLiteral("select status, coalesce(sender_host, ''), coalesce(sender_port, 0), "
-                        "coalesce(slot_name, ''), "
-                        "pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint, "
-                        "extract(epoch from now() - pg_last_xact_replay_timestamp())::float8 "
-                        "from pg_stat_wal_receiver"),
+        {QStringLiteral(
+             "select status, coalesce(sender_host, ''), coalesce(sender_port, 0), "
+             "coalesce(slot_name, ''), "
+             "pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint, "
+             "extract(epoch from now() - pg_last_xact_replay_timestamp())::float8 "
+             "from pg_stat_wal_receiver"),
          {},
          QStringLiteral("pgdeck_probe_receiver")},
-        {QStringLiteral("select slot_name, slot_type, active, "
-                        "pg_wal_lsn_diff(case when pg_is_in_recovery() then pg_last_wal_replay_lsn() "
-                        "else pg_current_wal_lsn() end, restart_lsn)::bigint, "
-                        "coalesce(wal_status, ''), safe_wal_size from pg_replication_slots order by slot_name"),
+        {QStringLiteral(
+             "select slot_name, slot_type, active, "
+             "pg_wal_lsn_diff(case when pg_is_in_recovery() then pg_last_wal_replay_lsn() "
+             "else pg_current_wal_lsn() end, restart_lsn)::bigint, "
+             "coalesce(wal_status, ''), safe_wal_size from pg_replication_slots order by "
+             "slot_name"),
          {},
          QStringLiteral("pgdeck_probe_slots")},
     };

@@ -34,8 +34,8 @@ struct WalReceiverInfo {
     QString senderHost;
     int senderPort = 0;
     QString slotName;
-    qint64 replayLagBytes = -1;         // received but not yet replayed
-    double secondsSinceReplay = -1;     // now - pg_last_xact_replay_timestamp()
+    qint64 replayLagBytes = -1;     // received but not yet replayed
+    double secondsSinceReplay = -1; // now - pg_last_xact_replay_timestamp()
 
     bool operator==(const WalReceiverInfo &) const = default;
 };
@@ -66,13 +66,13 @@ struct NodeStatus {
     qint64 uptimeSeconds = -1; // -1: never sampled
     int connections = 0;       // client backends
     int activeConnections = 0;
-    int standbys = 0;    // streaming clients in pg_stat_replication (standbyLags.size())
+    int standbys = 0; // streaming clients in pg_stat_replication (standbyLags.size())
     int idleConnections = 0;
     int idleInTransaction = 0;
     int waitingOnLocks = 0;
-    double tps = -1;            // commits + rollbacks per second since the last sample
-    double cacheHitRatio = -1;  // blks_hit / (blks_hit + blks_read), cumulative, 0..1
-    qint64 walPosition = -1;    // current (primary) or replayed (standby) LSN, in bytes
+    double tps = -1;           // commits + rollbacks per second since the last sample
+    double cacheHitRatio = -1; // blks_hit / (blks_hit + blks_read), cumulative, 0..1
+    qint64 walPosition = -1;   // current (primary) or replayed (standby) LSN, in bytes
     QList<StandbyLag> standbyLags;
     WalReceiverInfo receiver;
     QList<ReplicationSlotInfo> slots;

@@ -46,8 +46,10 @@ Topology Topology::build(const ClusterSpec &cluster, const QList<NodeStatus> &st
     for (const NodeSpec &spec : cluster.nodes) {
         TopologyNode n;
         n.name = spec.name;
-        n.address = spec.host.isEmpty() ? QStringLiteral("service=%1").arg(spec.service)
-                                        : QStringLiteral("%1:%2").arg(spec.host).arg(spec.port > 0 ? spec.port : 5432);
+        n.address =
+            spec.host.isEmpty()
+                ? QStringLiteral("service=%1").arg(spec.service)
+                : QStringLiteral("%1:%2").arg(spec.host).arg(spec.port > 0 ? spec.port : 5432);
         const NodeStatus s = byNode.value(spec.name);
         n.health = s.health();
         if (s.hasSample())
@@ -78,9 +80,10 @@ Topology Topology::build(const ClusterSpec &cluster, const QList<NodeStatus> &st
                 // Not named after a node: maybe a standby whose receiver points at this upstream.
                 for (const NodeSpec &other : cluster.nodes) {
                     const NodeStatus os = byNode.value(other.name);
-                    if (os.receiver.present && os.receiver.senderPort == (spec.port > 0 ? spec.port : 5432)
-                        && os.receiver.senderHost == spec.host && other.host == l.clientAddr
-                        && other.name != spec.name)
+                    if (os.receiver.present &&
+                        os.receiver.senderPort == (spec.port > 0 ? spec.port : 5432) &&
+                        os.receiver.senderHost == spec.host && other.host == l.clientAddr &&
+                        other.name != spec.name)
                         target = other.name;
                 }
             }

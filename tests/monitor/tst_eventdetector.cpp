@@ -90,7 +90,8 @@ private Q_SLOTS:
         QVERIFY(e[0].message.contains(QStringLiteral("promoted")));
         // Also across an outage: down as primary, back as standby.
         d.update(down(QStringLiteral("s1")));
-        QCOMPARE(kinds(d.update(up(QStringLiteral("s1"), true))), (QList<K>{K::NodeUp, K::RoleChanged}));
+        QCOMPARE(kinds(d.update(up(QStringLiteral("s1"), true))),
+                 (QList<K>{K::NodeUp, K::RoleChanged}));
     }
 
     void standbysAppearAndVanish()

@@ -27,7 +27,8 @@ private:
 
     int postmasterPid(int node)
     {
-        QFile f(m_fixture.config().dataDir(m_fixture.config().nodeName(node)) + QStringLiteral("/postmaster.pid"));
+        QFile f(m_fixture.config().dataDir(m_fixture.config().nodeName(node)) +
+                QStringLiteral("/postmaster.pid"));
         if (!f.open(QIODevice::ReadOnly))
             return 0;
         return f.readLine().trimmed().toInt();
@@ -49,13 +50,17 @@ private Q_SLOTS:
     {
         NodeProbe probe(m_cluster);
         MetricHistory history(600);
-        connect(&probe, &NodeProbe::statusChanged, this, [&](const NodeStatus &s) { history.add(s); });
+        connect(&probe, &NodeProbe::statusChanged, this,
+                [&](const NodeStatus &s) { history.add(s); });
         probe.start();
-        QTRY_VERIFY_WITH_TIMEOUT(probe.status(QStringLiteral("primary")).standbyLags.size() == 2, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(probe.status(QStringLiteral("primary")).standbyLags.size() == 2,
+                                 15000);
         // Some writes so there is WAL to ship.
         PgConnection c;
         c.setParams(m_fixture.params(0, QStringLiteral("app")));
-        QVERIFY(c.execSync(QStringLiteral("create table lag_t as select g from generate_series(1, 50000) g")).ok());
+        QVERIFY(c.execSync(QStringLiteral(
+                               "create table lag_t as select g from generate_series(1, 50000) g"))
+                    .ok());
         QTest::qWait(3 * kInterval);
 
         const NodeStatus p = probe.status(QStringLiteral("primary"));
@@ -74,7 +79,8 @@ private Q_SLOTS:
             QVERIFY(l.sentLagBytes <= l.replayLagBytes);
             // Quiet now: both measurements agree within one WAL record or so.
             QVERIFY2(qAbs(l.replayLagBytes - direct.value(i, 3).toLongLong()) < 64 * 1024,
-                     qPrintable(QStringLiteral("%1 vs %2").arg(l.replayLagBytes).arg(direct.text(i, 3))));
+                     qPrintable(
+                         QStringLiteral("%1 vs %2").arg(l.replayLagBytes).arg(direct.text(i, 3))));
         }
         QCOMPARE(p.slots.size(), 2);
         QCOMPARE(p.slots[0].name, QStringLiteral("sandbox_standby1"));
@@ -91,10 +97,12 @@ private Q_SLOTS:
         QCOMPARE(s1.receiver.slotName, QStringLiteral("sandbox_standby1"));
 
         // The charts' series exist for both streams.
-        QCOMPARE(history.streams(m_cluster.name),
-                 (QStringList{QStringLiteral("primary/standby1"), QStringLiteral("primary/standby2")}));
-        const TimeSeries *replay = history.series(MetricHistory::lagKey(
-            m_cluster.name, QStringLiteral("primary"), QStringLiteral("standby1"), MetricHistory::Lag::ReplayBytes));
+        QCOMPARE(
+            history.streams(m_cluster.name),
+            (QStringList{QStringLiteral("primary/standby1"), QStringLiteral("primary/standby2")}));
+        const TimeSeries *replay = history.series(
+            MetricHistory::lagKey(m_cluster.name, QStringLiteral("primary"),
+                                  QStringLiteral("standby1"), MetricHistory::Lag::ReplayBytes));
         QVERIFY(replay && replay->size() >= 2);
 
         const Topology t = Topology::build(m_cluster, probe.statuses());
@@ -119,19 +127,22 @@ private Q_SLOTS:
             }
         });
         probe.start();
-        QTRY_COMPARE_WITH_TIMEOUT(probe.status(QStringLiteral("standby1")).health(), NodeStatus::Health::Up, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(probe.status(QStringLiteral("standby1")).health(),
+                                  NodeStatus::Health::Up, 15000);
 
         const int pid = postmasterPid(1);
         QVERIFY(pid > 0);
         QElapsedTimer clock;
         clock.start();
         QCOMPARE(::kill(pid, SIGKILL), 0);
-        QTRY_COMPARE_WITH_TIMEOUT(probe.status(QStringLiteral("standby1")).health(), NodeStatus::Health::Down,
-                                  2 * kInterval + 500);
+        QTRY_COMPARE_WITH_TIMEOUT(probe.status(QStringLiteral("standby1")).health(),
+                                  NodeStatus::Health::Down, 2 * kInterval + 500);
         qInfo("standby1 reported down %lld ms after kill -9", clock.elapsed());
-        const auto downEvent = std::find_if(events.cbegin(), events.cend(), [](const MonitorEvent &e) {
-            return e.kind == MonitorEvent::Kind::NodeDown && e.node == QLatin1String("standby1");
-        });
+        const auto downEvent =
+            std::find_if(events.cbegin(), events.cend(), [](const MonitorEvent &e) {
+                return e.kind == MonitorEvent::Kind::NodeDown &&
+                       e.node == QLatin1String("standby1");
+            });
         QVERIFY(downEvent != events.cend());
         QCOMPARE(downEvent->severity, MonitorEvent::Severity::Critical);
 
@@ -142,8 +153,9 @@ private Q_SLOTS:
         // The primary sees the stream vanish.
         QTRY_VERIFY_WITH_TIMEOUT(std::any_of(events.cbegin(), events.cend(),
                                              [](const MonitorEvent &e) {
-                                                 return e.kind == MonitorEvent::Kind::StandbyVanished
-                                                        && e.subject == QLatin1String("standby1");
+                                                 return e.kind ==
+                                                            MonitorEvent::Kind::StandbyVanished &&
+                                                        e.subject == QLatin1String("standby1");
                                              }),
                                  60000);
 
@@ -152,12 +164,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(QStringLiteral("/proc/%1").arg(pid)), 30000);
         // Restart it the way the sandbox does: re-run its plan, every other step is skipped.
         QString summary;
-        QVERIFY2(test::SandboxFixture::runPlan(Sandbox::upPlan(m_fixture.config()), &summary), qPrintable(summary));
-        QTRY_COMPARE_WITH_TIMEOUT(probe.status(QStringLiteral("standby1")).health(), NodeStatus::Health::Up, 20000);
+        QVERIFY2(test::SandboxFixture::runPlan(Sandbox::upPlan(m_fixture.config()), &summary),
+                 qPrintable(summary));
+        QTRY_COMPARE_WITH_TIMEOUT(probe.status(QStringLiteral("standby1")).health(),
+                                  NodeStatus::Health::Up, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(std::any_of(events.cbegin(), events.cend(),
                                              [](const MonitorEvent &e) {
-                                                 return e.kind == MonitorEvent::Kind::NodeUp
-                                                        && e.node == QLatin1String("standby1");
+                                                 return e.kind == MonitorEvent::Kind::NodeUp &&
+                                                        e.node == QLatin1String("standby1");
                                              }),
                                  5000);
     }
@@ -170,9 +184,11 @@ private Q_SLOTS:
         connect(&probe, &NodeProbe::statusChanged, this,
                 [&](const NodeStatus &s) { events << detector.update(s); });
         probe.start();
-        QTRY_VERIFY_WITH_TIMEOUT(probe.status(QStringLiteral("primary")).standbyLags.size() == 2, 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(probe.status(QStringLiteral("standby2")).inRecovery
-                                     && probe.status(QStringLiteral("standby2")).health() == NodeStatus::Health::Up,
+        QTRY_VERIFY_WITH_TIMEOUT(probe.status(QStringLiteral("primary")).standbyLags.size() == 2,
+                                 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(probe.status(QStringLiteral("standby2")).inRecovery &&
+                                     probe.status(QStringLiteral("standby2")).health() ==
+                                         NodeStatus::Health::Up,
                                  10000);
 
         PgConnection c;
@@ -181,8 +197,8 @@ private Q_SLOTS:
 
         QTRY_VERIFY_WITH_TIMEOUT(std::any_of(events.cbegin(), events.cend(),
                                              [](const MonitorEvent &e) {
-                                                 return e.kind == MonitorEvent::Kind::RoleChanged
-                                                        && e.node == QLatin1String("standby2");
+                                                 return e.kind == MonitorEvent::Kind::RoleChanged &&
+                                                        e.node == QLatin1String("standby2");
                                              }),
                                  5000);
         QTRY_VERIFY_WITH_TIMEOUT(!probe.status(QStringLiteral("standby2")).inRecovery, 5000);
@@ -192,8 +208,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
                 const Topology now = Topology::build(m_cluster, probe.statuses());
-                return std::none_of(now.edges.cbegin(), now.edges.cend(),
-                                    [](const TopologyEdge &e) { return e.to == QLatin1String("standby2"); });
+                return std::none_of(
+                    now.edges.cbegin(), now.edges.cend(),
+                    [](const TopologyEdge &e) { return e.to == QLatin1String("standby2"); });
             }(),
             10000);
         QCOMPARE(Topology::build(m_cluster, probe.statuses()).primaries(),

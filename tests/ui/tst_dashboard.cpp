@@ -52,8 +52,9 @@ private Q_SLOTS:
                                       (QStringList{QStringLiteral("primary/standby1"),
                                                    QStringLiteral("primary/standby2")}),
                                       15000);
-            const QString replayKey = MetricHistory::lagKey(QStringLiteral("sandbox"), QStringLiteral("primary"),
-                                                            QStringLiteral("standby1"), MetricHistory::Lag::ReplayBytes);
+            const QString replayKey =
+                MetricHistory::lagKey(QStringLiteral("sandbox"), QStringLiteral("primary"),
+                                      QStringLiteral("standby1"), MetricHistory::Lag::ReplayBytes);
             QTRY_VERIFY_WITH_TIMEOUT(w.history().series(replayKey)->size() >= 3, 15000);
             const QStringList names{QStringLiteral("overview"), QStringLiteral("replication"),
                                     QStringLiteral("nodes"), QStringLiteral("events")};
@@ -70,8 +71,9 @@ private Q_SLOTS:
         again.setHistoryStorePath(store);
         QString error;
         QVERIFY2(again.openInventory(m_sandbox.inventoryPath(), &error), qPrintable(error));
-        const QString replayKey = MetricHistory::lagKey(QStringLiteral("sandbox"), QStringLiteral("primary"),
-                                                        QStringLiteral("standby1"), MetricHistory::Lag::ReplayBytes);
+        const QString replayKey =
+            MetricHistory::lagKey(QStringLiteral("sandbox"), QStringLiteral("primary"),
+                                  QStringLiteral("standby1"), MetricHistory::Lag::ReplayBytes);
         // Right away, before any new sample: the chart starts from the stored history.
         QVERIFY(again.history().series(replayKey));
         QVERIFY(again.history().series(replayKey)->size() >= 3);
@@ -105,7 +107,8 @@ private Q_SLOTS:
         QVERIFY(w.pages()->tabBar()->isHidden());
         const int first = w.pages()->currentIndex();
         QTRY_VERIFY_WITH_TIMEOUT(w.pages()->currentIndex() != first, 3000);
-        QTRY_VERIFY_WITH_TIMEOUT(w.bannerText().contains(QStringLiteral("sandbox DEGRADED: ghost down")), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.bannerText().contains(QStringLiteral("sandbox DEGRADED: ghost down")), 15000);
         QTRY_VERIFY_WITH_TIMEOUT(QApplication::activeModalWidget() == nullptr, 100);
         QString grabError;
         QVERIFY2(WindowGrabber::save(&w, shotDir() + QStringLiteral("/dashboard.png"), &grabError),

@@ -136,8 +136,9 @@ QVariant NodesTableModel::display(const Row &row, int column) const
     case StandbysColumn:
         return s.hasSample() && !down ? QString::number(s.standbys) : QString();
     case TpsColumn:
-        return s.hasSample() && !down && s.tps >= 0 ? QString::number(s.tps, 'f', s.tps < 10 ? 1 : 0)
-                                                    : QString();
+        return s.hasSample() && !down && s.tps >= 0
+                   ? QString::number(s.tps, 'f', s.tps < 10 ? 1 : 0)
+                   : QString();
     case CacheHitColumn:
         return s.hasSample() && !down && s.cacheHitRatio >= 0
                    ? QStringLiteral("%1 %").arg(s.cacheHitRatio * 100, 0, 'f', 2)
@@ -262,9 +263,9 @@ QVariant NodesTableModel::headerData(int section, Qt::Orientation orientation, i
                                   : int(Qt::AlignLeft | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
-    static const char *const names[] = {"Node",     "Cluster",   "Address", "Role",
-                                        "State",    "Version",   "Uptime",  "Connections",
-                                        "Standbys", "TPS",       "Cache hit", "Last error"};
+    static const char *const names[] = {"Node",     "Cluster", "Address",   "Role",
+                                        "State",    "Version", "Uptime",    "Connections",
+                                        "Standbys", "TPS",     "Cache hit", "Last error"};
     return QString::fromLatin1(names[section]);
 }
 

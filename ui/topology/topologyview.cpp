@@ -2,11 +2,15 @@
 
 #include "common/healthstyle.h"
 
+#include <QContextMenuEvent>
 #include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QHelpEvent>
 #include <QImage>
 #include <QLocale>
+#include <QMenu>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -640,6 +644,27 @@ void TopologyView::mouseReleaseEvent(QMouseEvent *event)
     if (event->button() == Qt::LeftButton && !name.isEmpty())
         Q_EMIT nodeClicked(name);
     QWidget::mouseReleaseEvent(event);
+}
+
+void TopologyView::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu menu(this);
+    menu.addAction(tr("Export as PNG…"));
+    QAction *svg = menu.addAction(tr("Export as SVG…"));
+    QAction *chosen = menu.exec(event->globalPos());
+    if (!chosen)
+        return;
+    const bool asSvg = chosen == svg;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export topology"),
+        QStringLiteral("%1-topology.%2")
+            .arg(m_topology.cluster, asSvg ? QStringLiteral("svg") : QStringLiteral("png")),
+        asSvg ? tr("SVG image (*.svg)") : tr("PNG image (*.png)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!(asSvg ? exportSvg(path, &error) : exportPng(path, &error)))
+        QMessageBox::warning(this, tr("Export topology"), error);
 }
 
 } // namespace pgdeck

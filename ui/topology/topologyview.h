@@ -50,6 +50,7 @@ protected:
     bool event(QEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override; // Export as PNG or SVG
 
 private:
     enum class EdgeLook { Normal, Warn, Stale };
