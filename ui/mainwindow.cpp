@@ -15,6 +15,7 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxbuilddialog.h"
 #include "topology/topology.h"
+#include "topology/topologyview.h"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -469,6 +470,8 @@ void MainWindow::setDashboardMode(int rotateMs)
     if (auto *dock = findChild<QDockWidget *>(QStringLiteral("inventoryDock")))
         dock->hide();
     m_pages->tabBar()->hide(); // the rotation chooses the page
+    m_overviewPage->topologyView()->setMaxScale(2.5);
+    m_overviewPage->setRecentEventRows(4);
     QFont bannerFont = QApplication::font();
     bannerFont.setBold(true);
     bannerFont.setPointSizeF(bannerFont.pointSizeF() * 1.3);

@@ -430,4 +430,12 @@ void OverviewPage::refreshEvents()
     }
 }
 
+void OverviewPage::setRecentEventRows(int rows)
+{
+    // A wall screen wants the picture big and only the latest few events.
+    const QFontMetrics fm = m_events->fontMetrics();
+    m_events->setMinimumHeight(m_events->header()->sizeHint().height() + rows * (fm.height() + 8) + 4);
+    m_events->setMaximumHeight(m_events->minimumHeight());
+}
+
 } // namespace pgdeck

@@ -28,6 +28,7 @@ public:
     void updateStatuses(const QList<NodeStatus> &statuses, const Topology &topology);
     void addEvents(const QList<MonitorEvent> &events);
     TopologyView *topologyView() const { return m_topology; }
+    void setRecentEventRows(int rows); // how many recent events stay visible without scrolling
 
 private:
     struct Tile {

@@ -36,7 +36,6 @@ constexpr qreal kSiblingGapH = 26;
 constexpr qreal kLevelGapV = 92;
 constexpr qreal kSiblingGapV = 48;
 constexpr qreal kTreeGap = 0.3; // extra slots between separate trees (primaries)
-constexpr qreal kMaxScale = 1.25;
 constexpr qreal kArrowLen = 9;
 
 QColor mix(const QColor &a, const QColor &b, qreal t)
@@ -188,11 +187,11 @@ Layout computeLayout(const Topology &t, bool vertical)
     return out;
 }
 
-qreal fitScale(const QSizeF &extent, const QSizeF &room)
+qreal fitScale(const QSizeF &extent, const QSizeF &room, qreal maxScale = 1.25)
 {
     if (extent.isEmpty())
         return 1;
-    return qMin(kMaxScale, qMin(room.width() / extent.width(), room.height() / extent.height()));
+    return qMin(maxScale, qMin(room.width() / extent.width(), room.height() / extent.height()));
 }
 
 // Vertical when that gives clearly bigger cards: a wide widget keeps the left-to-right
@@ -334,7 +333,7 @@ void TopologyView::draw(QPainter *painter, const QRectF &rect, bool recordHits) 
     }
 
     const Layout layout = chooseLayout(m_topology, rect.size());
-    const qreal scale = fitScale(layout.extent, rect.size());
+    const qreal scale = fitScale(layout.extent, rect.size(), m_maxScale);
     const QPointF origin(rect.left() + (rect.width() - layout.extent.width() * scale) / 2,
                          rect.top() + (rect.height() - layout.extent.height() * scale) / 2);
     painter->translate(origin);

@@ -22,6 +22,11 @@ public:
 
     void setTopology(const Topology &topology);
     const Topology &topology() const { return m_topology; }
+    void setMaxScale(qreal scale)
+    {
+        m_maxScale = scale;
+        update();
+    }
     // An edge turns amber at or over either threshold (the cluster's lag_warn_*).
     void setThresholds(qint64 lagWarnBytes, double lagWarnSeconds);
     qint64 lagWarnBytes() const { return m_lagWarnBytes; }
@@ -60,6 +65,7 @@ private:
     int edgeAt(const QPointF &pos) const;
 
     Topology m_topology;
+    qreal m_maxScale = 1.25; // cards stop growing here on a desktop; a wall screen allows more
     qint64 m_lagWarnBytes;
     double m_lagWarnSeconds;
     // Where the last paint put things, in widget coordinates, for tooltips and clicks.
