@@ -259,7 +259,7 @@ QList<Entry> Validator::entries(const YAML::Node &map, const QStringList &known,
     QList<Entry> result;
     QHash<QString, int> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-        const YAML::Node &k = it->first;
+        const YAML::Node k = it->first; // a copy: it-> yields a temporary proxy
         if (!k.IsScalar()) {
             error(
                 k.Mark(),
