@@ -2,6 +2,7 @@
 #include "plan/plan.h"
 #include "plan/planexecutor.h"
 #include "plan/runbookwriter.h"
+#include "sandboxfixture.h"
 #include "sshdfixture.h"
 
 #include <QFile>
@@ -20,24 +21,7 @@ private:
     bool run(const Plan &plan, QString *summary,
              QList<PlanExecutor::StepOutcome> *outcomes = nullptr)
     {
-        PlanExecutor executor;
-        executor.setSshOptions(m_sshd.sshArgs());
-        QEventLoop loop;
-        bool ok = false;
-        connect(&executor, &PlanExecutor::stepFinished, &loop,
-                [&](int, PlanExecutor::StepOutcome o, const QString &) {
-                    if (outcomes)
-                        *outcomes << o;
-                });
-        connect(&executor, &PlanExecutor::finished, &loop, [&](bool success, const QString &s) {
-            ok = success;
-            *summary = s;
-            loop.quit();
-        });
-        if (!executor.start(plan, summary))
-            return false;
-        loop.exec();
-        return ok;
+        return test::SandboxFixture::runPlan(plan, summary, outcomes, m_sshd.sshArgs());
     }
 
 private Q_SLOTS:

@@ -20,17 +20,24 @@ QString SandboxFixture::stateDir() const
     return tempPath() + QStringLiteral("/state");
 }
 
-bool SandboxFixture::runPlan(const Plan &plan, QString *summary)
+bool SandboxFixture::runPlan(const Plan &plan, QString *summary,
+                             QList<PlanExecutor::StepOutcome> *outcomes, const QStringList &sshOptions)
 {
     PlanExecutor executor;
+    if (!sshOptions.isEmpty())
+        executor.setSshOptions(sshOptions);
     QEventLoop loop;
     bool ok = false;
-    QObject::connect(&executor, &PlanExecutor::finished, &loop,
-                     [&](bool success, const QString &s) {
-                         ok = success;
-                         *summary = s;
-                         loop.quit();
+    QObject::connect(&executor, &PlanExecutor::stepFinished, &loop,
+                     [&](int, PlanExecutor::StepOutcome o, const QString &) {
+                         if (outcomes)
+                             *outcomes << o;
                      });
+    QObject::connect(&executor, &PlanExecutor::finished, &loop, [&](bool success, const QString &s) {
+        ok = success;
+        *summary = s;
+        loop.quit();
+    });
     if (!executor.start(plan, summary))
         return false;
     loop.exec();

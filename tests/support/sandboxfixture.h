@@ -2,6 +2,7 @@
 
 #include "pg/connectionparams.h"
 #include "plan/plan.h"
+#include "plan/planexecutor.h"
 #include "sandbox/sandboxconfig.h"
 
 #include <QString>
@@ -32,7 +33,10 @@ public:
     QString stateDir() const;
 
     // Runs one Plan to the end in-process; returns the executor's summary in *summary.
-    static bool runPlan(const Plan &plan, QString *summary);
+    // Also collects each step's outcome when asked; sshOptions go to the command runner.
+    static bool runPlan(const Plan &plan, QString *summary,
+                        QList<PlanExecutor::StepOutcome> *outcomes = nullptr,
+                        const QStringList &sshOptions = {});
 
 private:
     std::unique_ptr<QTemporaryDir> m_tmp;
