@@ -403,7 +403,7 @@ int CtlCommand::sandboxStatus(const QString &dir)
             {{QStringLiteral("select pg_is_in_recovery()"), {}, {}},
              {QStringLiteral("select application_name, state, sync_state, "
                              "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint "
-                             "from pg_stat_replication where not pg_is_in_recovery() or true"),
+                             "from pg_stat_replication"),
               {},
               {}},
              {QStringLiteral(

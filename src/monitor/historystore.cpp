@@ -29,22 +29,6 @@ struct Row {
     double v;
 };
 
-// What MetricHistory::add makes of a status, read back from a scratch history, so the
-// store can never drift from the in-memory key scheme or its stale/NULL rules.
-void collectRows(MetricHistory &scratch, const NodeStatus &status, QList<Row> *rows)
-{
-    scratch.clear();
-    scratch.add(status);
-    for (const QString &key : scratch.keys()) {
-        const TimeSeries *series = scratch.series(key);
-        if (!series || series->isEmpty())
-            continue;
-        const TimeSeries::Point &p = series->last();
-        if (std::isfinite(p.v)) // SQLite would store NaN as NULL
-            rows->append({key, p.t, p.v});
-    }
-}
-
 } // namespace
 
 QString HistoryStore::defaultPath()
@@ -232,9 +216,10 @@ bool HistoryStore::append(const QList<NodeStatus> &statuses, QString *error)
 
     QList<Row> rows;
     rows.reserve(statuses.size() * 8);
-    MetricHistory scratch(1);
     for (const NodeStatus &s : statuses)
-        collectRows(scratch, s, &rows);
+        for (const MetricHistory::KeyedPoint &p : MetricHistory::points(s))
+            if (std::isfinite(p.v)) // SQLite would store NaN as NULL
+                rows.append({p.key, p.t, p.v});
 
     if (!rows.isEmpty()) {
         if (!m_db.transaction())

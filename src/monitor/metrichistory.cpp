@@ -45,42 +45,47 @@ void MetricHistory::addPoint(const QString &key, qint64 t, double v)
     ++m_revision;
 }
 
-void MetricHistory::add(const NodeStatus &s)
+QList<MetricHistory::KeyedPoint> MetricHistory::points(const NodeStatus &s)
 {
+    QList<KeyedPoint> out;
     const qint64 t =
         (s.sampledAt.isValid() && !s.stale ? s.sampledAt : QDateTime::currentDateTime())
             .toMSecsSinceEpoch();
-    seriesFor(nodeKey(s.cluster, s.node, NodeMetric::Up))
-        .append(t, s.health() == NodeStatus::Health::Up ? 1 : 0);
-    ++m_revision;
+    out.append({nodeKey(s.cluster, s.node, NodeMetric::Up), t,
+                s.health() == NodeStatus::Health::Up ? 1.0 : 0.0});
     if (s.stale)
-        return; // no fresh figures: a gap in the chart, never a repeated value
-    seriesFor(nodeKey(s.cluster, s.node, NodeMetric::Connections)).append(t, s.connections);
-    seriesFor(nodeKey(s.cluster, s.node, NodeMetric::ActiveConnections))
-        .append(t, s.activeConnections);
-    if (s.tps >= 0)
-        seriesFor(nodeKey(s.cluster, s.node, NodeMetric::Tps)).append(t, s.tps);
-    if (s.cacheHitRatio >= 0)
-        seriesFor(nodeKey(s.cluster, s.node, NodeMetric::CacheHitRatio)).append(t, s.cacheHitRatio);
+        return out; // no fresh figures: a gap in the chart, never a repeated value
+    auto put = [&](const QString &key, double v) {
+        if (v >= 0)
+            out.append({key, t, v});
+    };
+    put(nodeKey(s.cluster, s.node, NodeMetric::Connections), s.connections);
+    put(nodeKey(s.cluster, s.node, NodeMetric::ActiveConnections), s.activeConnections);
+    put(nodeKey(s.cluster, s.node, NodeMetric::Tps), s.tps);
+    put(nodeKey(s.cluster, s.node, NodeMetric::CacheHitRatio), s.cacheHitRatio);
     for (const StandbyLag &l : s.standbyLags) {
-        auto put = [&](Lag lag, double v) {
-            if (v >= 0)
-                seriesFor(lagKey(s.cluster, s.node, l.name, lag)).append(t, v);
-        };
-        put(Lag::SentBytes, double(l.sentLagBytes));
-        put(Lag::WriteBytes, double(l.writeLagBytes));
-        put(Lag::FlushBytes, double(l.flushLagBytes));
-        put(Lag::ReplayBytes, double(l.replayLagBytes));
+        auto lag = [&](Lag kind, double v) { put(lagKey(s.cluster, s.node, l.name, kind), v); };
+        lag(Lag::SentBytes, double(l.sentLagBytes));
+        lag(Lag::WriteBytes, double(l.writeLagBytes));
+        lag(Lag::FlushBytes, double(l.flushLagBytes));
+        lag(Lag::ReplayBytes, double(l.replayLagBytes));
         // NULL time lag means an idle, caught-up stream: that is 0 s behind, not unknown.
         if (l.replayLagBytes >= 0) {
-            put(Lag::WriteSeconds, qMax(0.0, l.writeLagSeconds));
-            put(Lag::FlushSeconds, qMax(0.0, l.flushLagSeconds));
-            put(Lag::ReplaySeconds, qMax(0.0, l.replayLagSeconds));
+            lag(Lag::WriteSeconds, qMax(0.0, l.writeLagSeconds));
+            lag(Lag::FlushSeconds, qMax(0.0, l.flushLagSeconds));
+            lag(Lag::ReplaySeconds, qMax(0.0, l.replayLagSeconds));
         }
     }
     for (const ReplicationSlotInfo &slot : s.slots)
-        if (slot.retainedBytes >= 0)
-            seriesFor(slotKey(s.cluster, s.node, slot.name)).append(t, double(slot.retainedBytes));
+        put(slotKey(s.cluster, s.node, slot.name), double(slot.retainedBytes));
+    return out;
+}
+
+void MetricHistory::add(const NodeStatus &s)
+{
+    for (const KeyedPoint &p : points(s))
+        seriesFor(p.key).append(p.t, p.v);
+    ++m_revision;
 }
 
 void MetricHistory::clear()

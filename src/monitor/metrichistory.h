@@ -27,6 +27,14 @@ public:
 
     explicit MetricHistory(int capacity = 86400);
 
+    struct KeyedPoint {
+        QString key;
+        qint64 t;
+        double v;
+    };
+    // What a status contributes: the single definition of keys and of the stale/NULL rules,
+    // shared by add() and the history store.
+    static QList<KeyedPoint> points(const NodeStatus &status);
     void add(const NodeStatus &status);
     // Restores a point loaded from the history store.
     void addPoint(const QString &key, qint64 t, double v);

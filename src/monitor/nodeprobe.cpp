@@ -14,7 +14,9 @@ constexpr int kHangMs = NodeProbe::kConnectTimeoutMs + NodeProbe::kStatementTime
 
 // Prepared once per connection: planning these views costs the server far more than
 // running them (see libpq-notes.md).
-const QList<PgQuery> &probeQueries()
+} // namespace
+
+const QList<PgQuery> &NodeProbe::sampleQueries()
 {
     // The WAL position that lags are measured against: what this node has (primary) or
     // has received (a cascading standby) — the same reference its walsenders use.
@@ -74,6 +76,8 @@ const QList<PgQuery> &probeQueries()
     };
     return queries;
 }
+
+namespace {
 
 qint64 int64Or(const PgResult &r, int row, int col, qint64 fallback = -1)
 {
@@ -234,7 +238,7 @@ void NodeProbe::sample(Node &node)
     node.sentAt.start();
     const quint64 token = ++node.token;
     Node *n = &node;
-    node.conn->execBatch(probeQueries(), this, [this, n, token](const QList<PgResult> &results) {
+    node.conn->execBatch(sampleQueries(), this, [this, n, token](const QList<PgResult> &results) {
         if (token != n->token)
             return;
         n->inFlight = false;
@@ -248,7 +252,7 @@ void NodeProbe::onSample(Node &node, const QList<PgResult> &r)
     for (const PgResult &one : r)
         if (!one.ok() && (!failed || failed->status() == PgResult::Status::Skipped))
             failed = &one;
-    if (!failed && r.size() < probeQueries().size()) {
+    if (!failed && r.size() < sampleQueries().size()) {
         onConnectionDown(node, QStringLiteral("incomplete answer from the server"));
         return;
     }

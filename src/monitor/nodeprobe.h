@@ -2,6 +2,7 @@
 
 #include "inventory/inventory.h"
 #include "nodestatus.h"
+#include "pg/pgconnection.h"
 
 #include <QElapsedTimer>
 #include <QList>
@@ -33,6 +34,9 @@ public:
     const ClusterSpec &cluster() const { return m_cluster; }
     int intervalMs() const { return m_intervalMs; }
     void setIntervalMs(int ms); // overrides the cluster's monitor interval
+
+    // The statements of one sample, in order: also what benchmarks compare against.
+    static const QList<PgQuery> &sampleQueries();
 
     void start();
     void stop();

@@ -57,48 +57,15 @@ qint64 nowNs()
     return g_clock.nsecsElapsed();
 }
 
-// The six sampler statements, copied from probeQueries() in src/monitor/nodeprobe.cpp (the
-// replication one with its %1 expanded). Kept as a copy so the naive baseline runs exactly
-// what NodeProbe runs without reaching into its internals: update it when those change.
+// The sampler's own statements, so the naive baseline runs exactly what NodeProbe runs.
 const QStringList &samplerSql()
 {
-    static const QStringList sql = {
-        QStringLiteral("select current_setting('server_version'), pg_is_in_recovery(), "
-                       "extract(epoch from now() - pg_postmaster_start_time())::bigint, "
-                       "pg_wal_lsn_diff(case when pg_is_in_recovery() then "
-                       "pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, '0/0')::bigint"),
-        QStringLiteral("select count(*), "
-                       "count(*) filter (where state = 'active' and pid <> pg_backend_pid()), "
-                       "count(*) filter (where state = 'idle'), "
-                       "count(*) filter (where state like 'idle in transaction%'), "
-                       "count(*) filter (where wait_event_type = 'Lock') "
-                       "from pg_stat_activity where backend_type = 'client backend'"),
-        QStringLiteral("select sum(xact_commit)::bigint, sum(xact_rollback)::bigint, "
-                       "sum(blks_hit)::bigint, sum(blks_read)::bigint from pg_stat_database"),
-        QStringLiteral(
-            "select application_name, coalesce(host(client_addr), ''), pid, state, "
-            "sync_state, pg_wal_lsn_diff(w.cur, sent_lsn)::bigint, "
-            "pg_wal_lsn_diff(w.cur, write_lsn)::bigint, "
-            "pg_wal_lsn_diff(w.cur, flush_lsn)::bigint, "
-            "pg_wal_lsn_diff(w.cur, replay_lsn)::bigint, "
-            "extract(epoch from write_lag)::float8, extract(epoch from flush_lag)::float8, "
-            "extract(epoch from replay_lag)::float8 "
-            "from pg_stat_replication, (select case when pg_is_in_recovery() then "
-            "pg_last_wal_receive_lsn() else pg_current_wal_lsn() end as cur) w "
-            "where state <> 'backup' and application_name not in ('pg_basebackup', "
-            "'pg_rewind') order by application_name"),
-        QStringLiteral("select status, coalesce(sender_host, ''), coalesce(sender_port, 0), "
-                       "coalesce(slot_name, ''), "
-                       "pg_wal_lsn_diff(pg_last_wal_receive_lsn(), "
-                       "pg_last_wal_replay_lsn())::bigint, "
-                       "extract(epoch from now() - pg_last_xact_replay_timestamp())::float8 "
-                       "from pg_stat_wal_receiver"),
-        QStringLiteral("select slot_name, slot_type, active, "
-                       "pg_wal_lsn_diff(case when pg_is_in_recovery() then "
-                       "pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, "
-                       "restart_lsn)::bigint, coalesce(wal_status, ''), safe_wal_size "
-                       "from pg_replication_slots order by slot_name"),
-    };
+    static const QStringList sql = [] {
+        QStringList out;
+        for (const PgQuery &q : NodeProbe::sampleQueries())
+            out << q.sql;
+        return out;
+    }();
     return sql;
 }
 
