@@ -1,4 +1,5 @@
 #include "statuscommand.h"
+#include "texttable.h"
 
 #include "cli/ctlcommand.h"
 #include "inventory/inventoryloader.h"
@@ -82,64 +83,6 @@ QString percent(double ratio)
 {
     return ratio < 0 ? kDash : QStringLiteral("%1%").arg(ratio * 100.0, 0, 'f', 2);
 }
-
-// A plain-text table whose widths ignore the colour codes.
-class TextTable {
-public:
-    struct Cell {
-        QString text;
-        const char *sgr = nullptr;
-    };
-
-    TextTable(const QStringList &headers, const QList<bool> &rightAligned)
-        : m_headers(headers)
-        , m_right(rightAligned)
-    {}
-    void add(const QList<Cell> &row) { m_rows << row; }
-    bool isEmpty() const { return m_rows.isEmpty(); }
-
-    QString render(bool colour) const
-    {
-        QList<qsizetype> widths;
-        for (const QString &h : m_headers)
-            widths << h.size();
-        for (const auto &row : m_rows)
-            for (qsizetype c = 0; c < row.size() && c < widths.size(); ++c)
-                widths[c] = qMax(widths[c], row[c].text.size());
-        QString out;
-        auto line = [&](const QList<Cell> &cells) {
-            QString l;
-            for (qsizetype c = 0; c < cells.size() && c < widths.size(); ++c) {
-                const Cell &cell = cells[c];
-                const QString pad(widths[c] - cell.text.size(), QLatin1Char(' '));
-                const QString text = colour && cell.sgr
-                                         ? QStringLiteral("\x1b[%1m%2\x1b[0m")
-                                               .arg(QLatin1String(cell.sgr), cell.text)
-                                         : cell.text;
-                const bool last = c == cells.size() - 1;
-                if (c > 0)
-                    l += QStringLiteral("  ");
-                if (m_right.value(c))
-                    l += pad + text;
-                else
-                    l += last ? text : text + pad;
-            }
-            out += l + QLatin1Char('\n');
-        };
-        QList<Cell> header;
-        for (const QString &h : m_headers)
-            header << Cell{h, kBold};
-        line(header);
-        for (const auto &row : m_rows)
-            line(row);
-        return out;
-    }
-
-private:
-    QStringList m_headers;
-    QList<bool> m_right;
-    QList<QList<Cell>> m_rows;
-};
 
 } // namespace
 
