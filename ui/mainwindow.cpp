@@ -7,7 +7,7 @@
 #include "inventory/inventoryloader.h"
 #include "inventory/inventorytreemodel.h"
 #include "monitor/historystore.h"
-#include "monitor/nodeprobe.h"
+#include "monitor/monitorthread.h"
 #include "nodes/nodespage.h"
 #include "nodes/nodestablemodel.h"
 #include "overview/overviewpage.h"
@@ -203,13 +203,11 @@ void MainWindow::setInventory(const Inventory &inventory, const QString &source)
     showCluster(inventory.clusters.first().name);
     m_refreshTimer->start();
     m_saveTimer->start();
-    for (const ClusterSpec &c : inventory.clusters) {
+    for (const ClusterSpec &c : inventory.clusters)
         m_detectors.insert(c.name, EventDetector(c.monitor));
-        auto *probe = new NodeProbe(c, this);
-        connect(probe, &NodeProbe::statusChanged, this, &MainWindow::onStatus);
-        m_probes << probe;
-        probe->start();
-    }
+    m_monitor = new MonitorThread(inventory.clusters, this);
+    connect(m_monitor, &MonitorThread::statusesChanged, this, &MainWindow::onStatuses);
+    m_monitor->start();
     updateStatusBar();
 }
 
@@ -299,21 +297,23 @@ void MainWindow::about()
             .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
 }
 
-void MainWindow::onStatus(const NodeStatus &status)
+void MainWindow::onStatuses(const QList<NodeStatus> &statuses)
 {
-    m_history.add(status);
-    if (m_store)
-        m_unsaved << status;
-    auto detector = m_detectors.find(status.cluster);
-    if (detector != m_detectors.end()) {
-        const QList<MonitorEvent> events = detector->update(status);
-        if (!events.isEmpty()) {
-            m_eventsPage->addEvents(events);
-            m_overviewPage->addEvents(events);
-        }
+    QList<MonitorEvent> events;
+    for (const NodeStatus &status : statuses) {
+        m_history.add(status);
+        if (m_store)
+            m_unsaved << status;
+        auto detector = m_detectors.find(status.cluster);
+        if (detector != m_detectors.end())
+            events << detector->update(status);
+        m_nodesModel->updateStatus(status);
+        m_treeModel->updateStatus(status);
     }
-    m_nodesModel->updateStatus(status);
-    m_treeModel->updateStatus(status);
+    if (!events.isEmpty()) {
+        m_eventsPage->addEvents(events);
+        m_overviewPage->addEvents(events);
+    }
     updateStatusBar();
 }
 
@@ -360,12 +360,8 @@ void MainWindow::updateStatusBar()
 
 void MainWindow::clearProbes()
 {
-    for (NodeProbe *p : std::as_const(m_probes)) {
-        p->disconnect(this);
-        p->stop();
-        p->deleteLater();
-    }
-    m_probes.clear();
+    delete m_monitor; // joins the monitor thread: no status arrives after this
+    m_monitor = nullptr;
 }
 
 void MainWindow::showCluster(const QString &cluster)
@@ -382,10 +378,7 @@ void MainWindow::showCluster(const QString &cluster)
 
 QList<NodeStatus> MainWindow::clusterStatuses(const QString &cluster) const
 {
-    for (NodeProbe *probe : m_probes)
-        if (probe->cluster().name == cluster)
-            return probe->statuses();
-    return {};
+    return m_monitor ? m_monitor->statuses(cluster) : QList<NodeStatus>{};
 }
 
 void MainWindow::refreshPages()
@@ -402,10 +395,9 @@ void MainWindow::refreshPages()
 QString MainWindow::bannerText() const
 {
     QStringList problems;
-    for (NodeProbe *probe : m_probes) {
-        const ClusterSpec &c = probe->cluster();
+    for (const ClusterSpec &c : m_inventory.clusters) {
         QStringList down, stale, lagging;
-        for (const NodeStatus &s : probe->statuses()) {
+        for (const NodeStatus &s : clusterStatuses(c.name)) {
             if (s.health() == NodeStatus::Health::Down)
                 down << s.node;
             else if (s.health() == NodeStatus::Health::Stale)

@@ -24,14 +24,15 @@ class HistoryStore;
 class OverviewPage;
 class ReplicationPage;
 class InventoryTreeModel;
-class NodeProbe;
+class MonitorThread;
 class NodesPage;
 class NodesTableModel;
 class SandboxBuildDialog;
 struct SandboxConfig;
 
 // The console's frame: the inventory on the left, pages in the middle, health in the
-// status bar. It owns one NodeProbe per cluster and feeds their snapshots to the models.
+// status bar. It owns the monitor thread (one NodeProbe per cluster) and feeds their snapshots to
+// the models.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -78,7 +79,7 @@ private:
     void openInventoryDialog();
     void startDefaultSandbox();
     void about();
-    void onStatus(const NodeStatus &status);
+    void onStatuses(const QList<NodeStatus> &statuses);
     void onTreeClicked(const QModelIndex &index);
     void updateStatusBar();
     void clearProbes();
@@ -95,7 +96,7 @@ private:
     NodesPage *m_nodesPage;
     QLabel *m_sourceLabel;
     QLabel *m_healthLabel;
-    QList<NodeProbe *> m_probes;
+    MonitorThread *m_monitor = nullptr;
     QPointer<SandboxBuildDialog> m_sandboxDialog;
     QString m_inventoryPath;
 

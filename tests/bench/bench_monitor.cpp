@@ -1,7 +1,8 @@
-// What monitoring 200 nodes every second costs: pgdeck's NodeProbe (one event-loop
-// connection per node, one pipelined batch of six prepared statements per node and
-// interval) against the naive monitor (blocking libpq, the same six statements
-// unprepared, one node after another), both polling real sandbox servers on 127.0.0.1.
+// What monitoring 200 nodes every second costs: pgdeck's NodeProbe on its monitor thread
+// (one event-loop connection per node, one pipelined batch of six prepared statements per
+// node and interval) against the naive monitor (blocking libpq on the main thread, the
+// same six statements unprepared, one node after another), both polling real sandbox servers on
+// 127.0.0.1.
 // Reports console CPU and monitored-server backend CPU per node-sample, round latency,
 // the event loop's longest gap and the memory of 24 h of history.
 // A tool to run by hand, not a CTest test: the figures depend on the machine and its
@@ -9,12 +10,14 @@
 //   bench_monitor [--seconds N] [--nodes N] [--standbys N]
 #include "inventory/inventory.h"
 #include "monitor/metrichistory.h"
+#include "monitor/monitorthread.h"
 #include "monitor/nodeprobe.h"
 #include "pg/connectionparams.h"
 #include "pg/pgconnection.h"
 #include "sandboxfixture.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEvent>
 #include <QEventLoop>
@@ -26,11 +29,13 @@
 
 #include <libpq-fe.h>
 #include <pwd.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -309,6 +314,64 @@ bool raiseMaxConnections(const test::SandboxFixture &fx, const QList<Server> &se
     return true;
 }
 
+// ---- CPU placement -------------------------------------------------------------------------
+
+// Pins a process and its threads to `cpus`. Children forked later (new backends) inherit it.
+bool pinProcess(int pid, const cpu_set_t &cpus)
+{
+    bool ok = true;
+    const QDir tasks(QStringLiteral("/proc/%1/task").arg(pid));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        ok = sched_setaffinity(tid.toInt(), sizeof cpus, &cpus) == 0 && ok;
+    return ok;
+}
+
+// --split-cpus: the servers' processes on every CPU but the first, this process on the
+// first. The nearest this machine gets to a fleet where the monitored servers are other
+// hosts: the console's threads no longer queue behind 200 backends waking at once.
+bool splitCpus(const test::SandboxFixture &fx, QString *error)
+{
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 2) {
+        *error = QStringLiteral("--split-cpus needs at least 2 CPUs");
+        return false;
+    }
+    cpu_set_t console, servers;
+    CPU_ZERO(&console);
+    CPU_ZERO(&servers);
+    CPU_SET(0, &console);
+    for (int c = 1; c < n; ++c)
+        CPU_SET(c, &servers);
+    const SandboxConfig &c = fx.config();
+    QSet<int> postmasters;
+    for (int i = 0; i < c.nodeCount(); ++i) {
+        QFile f(c.dataDir(c.nodeName(i)) + QStringLiteral("/postmaster.pid"));
+        if (!f.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read %1").arg(f.fileName());
+            return false;
+        }
+        postmasters.insert(QString::fromLatin1(f.readLine()).trimmed().toInt());
+    }
+    // Postmasters and the processes they have already forked.
+    const QStringList procs =
+        QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &pid : procs) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> f = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        const int ppid = f.value(1).toInt();
+        if (postmasters.contains(pid.toInt()) || postmasters.contains(ppid))
+            pinProcess(pid.toInt(), servers);
+    }
+    if (!pinProcess(int(getpid()), console)) {
+        *error = QStringLiteral("sched_setaffinity failed for this process");
+        return false;
+    }
+    return true;
+}
+
 // ---- the event loop's responsiveness ------------------------------------------------------
 
 // A 1 ms timer on the loop under test: any time past 1 ms between two of its timeouts is
@@ -409,22 +472,26 @@ BackendCpu operator-(const BackendCpu &a, const BackendCpu &b)
     return d;
 }
 
-// pgdeck: NodeProbe over all nodes on this thread's event loop, statuses into `history`.
+// pgdeck as the console runs it: a MonitorThread (NodeProbe over all nodes on a thread of
+// its own), its batches of statuses feeding `history` on this thread, whose event loop the
+// gap figure watches as the GUI thread. The round and latency bookkeeping runs on the
+// monitor thread, where the probe's timer fires and its answers land.
 bool runPgdeck(const ClusterSpec &cluster, const QList<Server> &servers, int rounds,
                MetricHistory &history, Figures &m, QString *serverVersion, QString *error)
 {
-    NodeProbe probe(cluster);
-    probe.setIntervalMs(kIntervalMs);
+    MonitorThread monitor({cluster});
+    monitor.setIntervalMs(kIntervalMs);
+    NodeProbe *probe = monitor.probes().first();
     // NodeProbe keeps its interval timer private; it is the probe's only direct QTimer
     // child (the connections' timers belong to the connections).
-    auto *tickTimer = probe.findChild<QTimer *>(QString(), Qt::FindDirectChildrenOnly);
+    auto *tickTimer = probe->findChild<QTimer *>(QString(), Qt::FindDirectChildrenOnly);
     if (!tickTimer) {
         *error = QStringLiteral("cannot find NodeProbe's interval timer");
         return false;
     }
 
     enum class Phase { Warmup, A, B, Done };
-    Phase phase = Phase::Warmup;
+    std::atomic<Phase> phase = Phase::Warmup;
     const int nodes = int(cluster.nodes.size());
     QSet<QString> sampled;
     int warmTicks = 0;
@@ -436,9 +503,12 @@ bool runPgdeck(const ClusterSpec &cluster, const QList<Server> &servers, int rou
     int round = 0;
     int roundAnswers = 0;
     double roundMax = 0;
-    GapMeter gaps;
+    GapMeter gaps; // on this (the GUI's) thread
     QEventLoop loop;
     const qint64 warmupDeadline = nowNs() + 60 * qint64(1000000000);
+    auto onMain = [&loop](std::function<void()> f) {
+        QMetaObject::invokeMethod(&loop, std::move(f), Qt::QueuedConnection);
+    };
 
     auto closeRound = [&] {
         if (phase == Phase::A) {
@@ -453,25 +523,31 @@ bool runPgdeck(const ClusterSpec &cluster, const QList<Server> &servers, int rou
         ++round;
     };
 
+    // Runs on the monitor thread.
     TimerEventHook hook([&] {
         const qint64 now = nowNs();
-        switch (phase) {
+        switch (phase.load()) {
         case Phase::Warmup:
             if (sampled.size() < nodes) {
                 if (now > warmupDeadline) {
-                    *error = QStringLiteral("only %1 of %2 nodes answered within 60 s")
-                                 .arg(sampled.size())
-                                 .arg(nodes);
+                    const QString e = QStringLiteral("only %1 of %2 nodes answered within 60 s")
+                                          .arg(sampled.size())
+                                          .arg(nodes);
                     phase = Phase::Done;
-                    loop.quit();
+                    onMain([&, e] {
+                        *error = e;
+                        loop.quit();
+                    });
                     return true;
                 }
                 break;
             }
             if (++warmTicks == 1) {
                 // Before the blocking look-up below: connect, prepare, first history.
-                m.warmupMaxGapMs = maximum(gaps.gapsMs());
-                gaps.stop();
+                onMain([&] {
+                    m.warmupMaxGapMs = maximum(gaps.gapsMs());
+                    gaps.stop();
+                });
                 pids = backendPids(servers, kProbeApp);
                 m.backends = int(pids.size());
             }
@@ -491,17 +567,19 @@ bool runPgdeck(const ClusterSpec &cluster, const QList<Server> &servers, int rou
             phase = Phase::B;
             round = 0;
             cpuStart = selfCpuUs();
-            gaps.start();
+            onMain([&] { gaps.start(); });
             break;
         case Phase::B:
             closeRound();
             if (round < rounds)
                 break;
             m.consoleCpuBUs = selfCpuUs() - cpuStart;
-            gaps.stop();
-            m.gapsMs = gaps.gapsMs();
             phase = Phase::Done;
-            loop.quit();
+            onMain([&] {
+                gaps.stop();
+                m.gapsMs = gaps.gapsMs();
+                loop.quit();
+            });
             return true; // no further round
         case Phase::Done:
             return true;
@@ -510,32 +588,26 @@ bool runPgdeck(const ClusterSpec &cluster, const QList<Server> &servers, int rou
         tickCpuStart = threadCpuNs();
         return false;
     });
+    hook.moveToThread(monitor.monitorThread());
     tickTimer->installEventFilter(&hook);
     // Connected after NodeProbe's own slot, so this runs once tick() has sent every batch.
-    QObject::connect(tickTimer, &QTimer::timeout, &loop, [&] {
+    QObject::connect(tickTimer, &QTimer::timeout, &hook, [&] {
         if (phase == Phase::A) {
             m.tickMs << double(nowNs() - tickStart) / 1e6;
             m.tickCpuMs << double(threadCpuNs() - tickCpuStart) / 1e6;
         }
     });
 
-    QObject::connect(&probe, &NodeProbe::statusChanged, &loop, [&](const NodeStatus &s) {
+    // Latency: on the monitor thread, as the answer is parsed.
+    QObject::connect(probe, &NodeProbe::statusChanged, &hook, [&](const NodeStatus &s) {
         const qint64 now = nowNs();
-        const qint64 feedStart = nowNs();
-        history.add(s);
-        const qint64 feedNs = nowNs() - feedStart;
         const bool good = s.reachable && !s.stale && s.hasSample();
-        if (good && serverVersion->isEmpty())
-            *serverVersion = s.version;
-        switch (phase) {
+        switch (phase.load()) {
         case Phase::Warmup:
-            m.warmupFeedMs += double(feedNs) / 1e6;
-            m.warmupFeedMaxMs = std::max(m.warmupFeedMaxMs, double(feedNs) / 1e6);
             if (good)
                 sampled.insert(s.node);
             return;
         case Phase::A:
-            m.feedUs += double(feedNs) / 1000.0;
             if (!good) {
                 ++m.failed;
                 return;
@@ -553,12 +625,36 @@ bool runPgdeck(const ClusterSpec &cluster, const QList<Server> &servers, int rou
             return;
         }
     });
+    // History: on this thread, as the console's window feeds its charts.
+    QObject::connect(
+        &monitor, &MonitorThread::statusesChanged, &loop, [&](const QList<NodeStatus> &batch) {
+            for (const NodeStatus &s : batch) {
+                const qint64 feedStart = nowNs();
+                history.add(s);
+                const double feedMs = double(nowNs() - feedStart) / 1e6;
+                if (serverVersion->isEmpty() && s.reachable && !s.stale && s.hasSample())
+                    *serverVersion = s.version;
+                if (phase == Phase::Warmup) {
+                    m.warmupFeedMs += feedMs;
+                    m.warmupFeedMaxMs = std::max(m.warmupFeedMaxMs, feedMs);
+                } else if (phase == Phase::A) {
+                    m.feedUs += feedMs * 1000.0;
+                }
+            }
+        });
 
     gaps.start();
     tickStart = nowNs();
-    probe.start();
+    monitor.start();
     loop.exec();
-    probe.stop();
+    QMetaObject::invokeMethod(
+        &hook,
+        [&] {
+            probe->stop();
+            tickTimer->removeEventFilter(&hook);
+            hook.moveToThread(nullptr);
+        },
+        Qt::BlockingQueuedConnection);
     return error->isEmpty();
 }
 
@@ -760,7 +856,8 @@ int main(int argc, char **argv)
     g_clock.start();
     const QStringList args = app.arguments();
     if (args.contains(QStringLiteral("--help"))) {
-        std::printf("usage: bench_monitor [--seconds N] [--nodes N] [--standbys N]\n");
+        std::printf("usage: bench_monitor [--seconds N] [--nodes N] [--standbys N] "
+                    "[--split-cpus]\n");
         return 0;
     }
     const int seconds = std::max(3, optionValue(args, QStringLiteral("--seconds"), 30));
@@ -790,6 +887,11 @@ int main(int argc, char **argv)
     std::fprintf(stderr, "max_connections = %d on %d servers\n", maxConnections,
                  int(servers.size()));
     if (!raiseMaxConnections(fixture, servers, maxConnections, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    const bool split = args.contains(QStringLiteral("--split-cpus"));
+    if (split && !splitCpus(fixture, &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 1;
     }
@@ -860,6 +962,9 @@ int main(int argc, char **argv)
                 nodeCount, int(servers.size()), standbys, kIntervalMs, seconds);
     std::printf("machine: %ld CPUs (%s), PostgreSQL %s\n", nproc, qPrintable(cpuModel()),
                 qPrintable(serverVersion));
+    std::printf("CPU placement: %s\n",
+                split ? "split (--split-cpus): this process on CPU 0, the servers on the others"
+                      : "shared: servers and console on every CPU");
     std::printf("load average (1/5/15 min): start %s | before pgdeck %s | before baseline %s | "
                 "end %s\n\n",
                 qPrintable(loadStart), qPrintable(loadPgdeck), qPrintable(loadBaseline),
@@ -895,6 +1000,14 @@ int main(int argc, char **argv)
              num(singleSlowest > 0 ? pgRound / singleSlowest : 0, 1),
              num(naiveSlowest > 0 ? naiveRound / naiveSlowest : 0, 1), QStringLiteral("<= 2"),
              QString(), verdict(singleSlowest > 0 && pgRound <= 2 * singleSlowest));
+    // What the servers' CPUs need for one round when every node's server shares them: a
+    // round cannot be shorter. Near 1 means nothing is waited for beyond that.
+    const long serverCpus = split ? nproc - 1 : nproc;
+    const double pgFloor = nodeCount * pg.serverSchedMs() / double(serverCpus);
+    const double naiveFloor = nodeCount * naive.serverSchedMs() / double(serverCpus);
+    printRow(QStringLiteral("     round / servers' CPU floor"),
+             num(pgFloor > 0 ? pgRound / pgFloor : 0, 2),
+             num(naiveFloor > 0 ? naiveRound / naiveFloor : 0, 2), QString(), QString(), QString());
     printRow(QStringLiteral("4  event loop longest gap (ms)"), num(maximum(pg.gapsMs), 1),
              num(maximum(naive.gapsMs), 1), QStringLiteral("<= 16"),
              ratio(maximum(naive.gapsMs), maximum(pg.gapsMs)), verdict(maximum(pg.gapsMs) <= 16));
@@ -951,8 +1064,8 @@ int main(int argc, char **argv)
     std::printf("  floor here for a concurrent round: %d x %.3f ms server CPU / %ld CPUs = %.1f "
                 "ms, + %d x %.1f µs console CPU = %.1f ms (in a real fleet each server has its "
                 "own CPUs)\n",
-                nodeCount, pg.serverSchedMs(), nproc,
-                nodeCount * pg.serverSchedMs() / double(nproc), nodeCount, pg.cpuPerSampleUs(),
+                nodeCount, pg.serverSchedMs(), serverCpus,
+                nodeCount * pg.serverSchedMs() / double(serverCpus), nodeCount, pg.cpuPerSampleUs(),
                 nodeCount * pg.cpuPerSampleUs() / 1000.0);
     std::printf("  console CPU per node-sample with the 1 ms gap timer running (window B): "
                 "pgdeck %.1f µs, naive %.1f µs\n",
