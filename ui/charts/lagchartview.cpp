@@ -1,5 +1,6 @@
 #include "lagchartview.h"
 
+#include "charts/lagplotitem.h"
 #include "common/healthstyle.h"
 #include "monitor/metrichistory.h"
 #include "monitor/timeseries.h"
@@ -113,6 +114,7 @@ LagChartView::LagChartView(QWidget *parent)
     , m_valueAxis(new QValueAxis)
     , m_thresholdSeries(new QLineSeries)
     , m_placeholder(new QLabel(m_view))
+    , m_plotItem(new LagPlotItem(m_chart))
 {
     m_chart->setAnimationOptions(QChart::NoAnimation);
     m_chart->setLocalizeNumbers(false);
@@ -138,6 +140,22 @@ LagChartView::LagChartView(QWidget *parent)
     m_thresholdSeries->attachAxis(m_timeAxis);
     m_thresholdSeries->attachAxis(m_valueAxis);
     m_thresholdSeries->setVisible(false);
+
+    // The grid, the axis lines and the lag lines are m_plotItem's (see lagplotitem.h). Above
+    // Qt Charts' axes (z 3), below every series: the threshold stays on top of the lines.
+    for (QAbstractAxis *axis :
+         {static_cast<QAbstractAxis *>(m_timeAxis), static_cast<QAbstractAxis *>(m_valueAxis)}) {
+        axis->setGridLineVisible(false);
+        axis->setLineVisible(false); // the line and its ticks
+    }
+    m_plotItem->setZValue(3.5);
+    m_plotItem->setVisible(false); // until there is a series
+    connect(m_chart, &QChart::plotAreaChanged, this,
+            [this](const QRectF &area) { m_plotItem->setPlotArea(area); });
+    connect(m_timeAxis, &QDateTimeAxis::rangeChanged, this, &LagChartView::updatePlotItem);
+    connect(m_valueAxis, &QValueAxis::rangeChanged, this, &LagChartView::updatePlotItem);
+    connect(m_timeAxis, &QDateTimeAxis::tickCountChanged, this, &LagChartView::updatePlotItem);
+    connect(m_valueAxis, &QValueAxis::tickCountChanged, this, &LagChartView::updatePlotItem);
 
     m_view->setChart(m_chart); // the view owns the chart, the chart its axes and series
     m_view->setRenderHint(QPainter::Antialiasing);
@@ -193,6 +211,7 @@ void LagChartView::setPlaceholderText(const QString &text)
 void LagChartView::setLineWidth(qreal width)
 {
     m_lineWidth = qMax(0.5, width);
+    m_plotItem->setLineWidth(m_lineWidth);
     for (int i = 0; i < m_plots.size(); ++i)
         m_plots[i].series->setPen(seriesPen(i));
 }
@@ -203,6 +222,24 @@ void LagChartView::setDecimationEnabled(bool enabled)
         return;
     m_decimate = enabled;
     resetCache();
+}
+
+void LagChartView::setQtChartsPlot(bool on)
+{
+    if (m_qtChartsPlot == on)
+        return;
+    m_qtChartsPlot = on;
+    for (QAbstractAxis *axis :
+         {static_cast<QAbstractAxis *>(m_timeAxis), static_cast<QAbstractAxis *>(m_valueAxis)}) {
+        axis->setGridLineVisible(on);
+        axis->setLineVisible(on);
+    }
+    m_plotItem->setVisible(!on && !m_plots.isEmpty());
+    for (int i = 0; i < m_plots.size(); ++i) {
+        Plot &plot = m_plots[i];
+        plot.series->replace(on ? plot.shown : QList<QPointF>());
+        m_plotItem->setPoints(i, on ? QList<QPointF>() : plot.shown);
+    }
 }
 
 int LagChartView::refresh(const MetricHistory &history, const QStringList &keys, qint64 windowMs,
@@ -250,11 +287,14 @@ int LagChartView::refresh(const MetricHistory &history, const QStringList &keys,
         m_stats.points += int(plot.raw.size());
         if (!changed[i] && !rescaled && plot.plotted)
             continue;
-        QList<QPointF> scaled;
-        scaled.reserve(plot.raw.size());
+        plot.shown.clear();
+        plot.shown.reserve(plot.raw.size());
         for (const QPointF &p : std::as_const(plot.raw))
-            scaled.append(QPointF(p.x(), p.y() / m_scale));
-        plot.series->replace(scaled);
+            plot.shown.append(QPointF(p.x(), p.y() / m_scale));
+        if (m_qtChartsPlot)
+            plot.series->replace(plot.shown);
+        else
+            m_plotItem->setPoints(i, plot.shown);
         plot.plotted = true;
         ++m_stats.seriesReplaced;
     }
@@ -285,6 +325,7 @@ void LagChartView::syncSeries(const QStringList &keys, const QStringList &labels
         delete plot.series;
     }
     m_plots.clear();
+    m_plotItem->setLineCount(int(keys.size()));
     m_chart->removeSeries(m_thresholdSeries);
     for (int i = 0; i < keys.size(); ++i) {
         Plot plot;
@@ -306,8 +347,17 @@ void LagChartView::syncSeries(const QStringList &keys, const QStringList &labels
     const bool any = !m_plots.isEmpty();
     m_timeAxis->setVisible(any);
     m_valueAxis->setVisible(any);
+    m_plotItem->setVisible(any && !m_qtChartsPlot);
     m_chart->legend()->setVisible(any);
     m_placeholder->setVisible(!m_placeholder->text().isEmpty() && !any);
+}
+
+void LagChartView::updatePlotItem()
+{
+    m_plotItem->setRange(double(m_timeAxis->min().toMSecsSinceEpoch()),
+                         double(m_timeAxis->max().toMSecsSinceEpoch()), m_valueAxis->min(),
+                         m_valueAxis->max());
+    m_plotItem->setTicks(m_timeAxis->tickCount(), m_valueAxis->tickCount());
 }
 
 bool LagChartView::updateRaw(Plot &plot, const TimeSeries *source, qint64 from, qint64 to)
@@ -458,10 +508,17 @@ void LagChartView::applyTheme()
     QColor muted = text;
     muted.setAlphaF(0.72);
     // Grid lines a hint darker (or lighter) than the background, never competing with data.
+    // LagPlotItem fills opaque pixels: the same colours mixed here.
     QColor grid = text;
     grid.setAlphaF(0.10);
     QColor axisLine = text;
     axisLine.setAlphaF(0.35);
+    auto mix = [&](qreal a) {
+        return QColor::fromRgbF(base.redF() + (text.redF() - base.redF()) * a,
+                                base.greenF() + (text.greenF() - base.greenF()) * a,
+                                base.blueF() + (text.blueF() - base.blueF()) * a);
+    };
+    m_plotItem->setGridColors(mix(0.10), mix(0.35));
 
     m_view->setBackgroundBrush(pal.color(QPalette::Window));
     m_chart->setBackgroundBrush(base);
@@ -478,8 +535,10 @@ void LagChartView::applyTheme()
         axis->setLinePenColor(axisLine);
         axis->setShadesVisible(false);
     }
-    for (int i = 0; i < m_plots.size(); ++i)
-        m_plots[i].series->setPen(seriesPen(i));
+    for (int i = 0; i < m_plots.size(); ++i) {
+        m_plots[i].series->setPen(seriesPen(i)); // the legend's marker, or the line itself
+        m_plotItem->setColor(i, seriesColor(i));
+    }
     QPen dashed(HealthStyle::color(NodeStatus::Health::Stale), 1.6, Qt::CustomDashLine);
     dashed.setDashPattern({3, 2.2}); // short enough that the legend's marker shows two dashes
     m_thresholdSeries->setPen(dashed);
@@ -521,7 +580,7 @@ QString LagChartView::seriesKey(int i) const
 
 QList<QPointF> LagChartView::seriesPoints(int i) const
 {
-    return m_plots.at(i).series->points();
+    return m_plots.at(i).shown;
 }
 
 bool LagChartView::thresholdVisible() const
@@ -598,20 +657,19 @@ bool LagChartView::exportSvg(const QString &path) const
     if (!painter.begin(&svg))
         return false;
     // Qt's SVG paint engine ignores the plot area's clip: hand it only what lies inside,
-    // for the time of the export.
-    QList<QList<QPointF>> shown;
-    for (const Plot &plot : m_plots) {
-        shown.append(plot.series->points());
-        plot.series->replace(clipToWindow(shown.last(), double(m_from), double(m_to)));
-    }
+    // for the time of the export. LagPlotItem cuts its lines itself.
+    if (m_qtChartsPlot)
+        for (const Plot &plot : m_plots)
+            plot.series->replace(clipToWindow(plot.shown, double(m_from), double(m_to)));
     const QList<QPointF> threshold = m_thresholdSeries->points();
     if (thresholdPlotted() > m_valueAxis->max())
         m_thresholdSeries->clear();
     painter.fillRect(QRect(QPoint(0, 0), size), palette().color(QPalette::Window));
     paintChart(&painter, size);
     const bool ok = painter.end();
-    for (int i = 0; i < m_plots.size(); ++i)
-        m_plots[i].series->replace(shown[i]);
+    if (m_qtChartsPlot)
+        for (const Plot &plot : m_plots)
+            plot.series->replace(plot.shown);
     m_thresholdSeries->replace(threshold);
     return ok && QFileInfo(path).size() > 0;
 }

@@ -19,6 +19,7 @@ class QValueAxis;
 
 namespace pgdeck {
 
+class LagPlotItem;
 class MetricHistory;
 class TimeSeries;
 
@@ -26,6 +27,8 @@ class TimeSeries;
 // values in human units, a dashed warning threshold. refresh() is meant for a 1 s timer:
 // it decimates each series to about one point per two pixels (min and max per 4 px
 // bucket), appends only the buckets that changed, and skips series with no new sample.
+// Qt Charts draws the frame, axis labels, legend and threshold; the grid, the axis lines and
+// the lag lines are a LagPlotItem's, over the plot area (lagplotitem.h says why).
 class LagChartView : public QWidget {
     Q_OBJECT
 public:
@@ -50,12 +53,15 @@ public:
     void setValueTitle(const QString &title); // the Y axis title, e.g. "replay lag"
     QString valueTitle() const;
     void setPlaceholderText(const QString &text); // shown while there is no series
-    // Pixels; 2 by default. 1 px lines take the raster engine's fast path and render about
-    // three times faster (bench_chartredraw), for a low-power or many-series screen.
+    // Pixels; 2 by default. It applies to sparse lines (at most a point per 4 px, e.g. a
+    // short window); dense ones (24 h) are always 1 px, the raster engine's fast path.
     void setLineWidth(qreal width);
     qreal lineWidth() const { return m_lineWidth; }
     // Off: every raw sample in the window goes to Qt Charts (the benchmark's baseline).
     void setDecimationEnabled(bool enabled);
+    // On: Qt Charts draws the grid, the axis lines and the lag lines (QLineSeries), as
+    // before LagPlotItem: the benchmark's baseline.
+    void setQtChartsPlot(bool on);
 
     // Shows series `keys` of `history` (labels for the legend; the keys when empty) over
     // [nowMs - windowMs, nowMs]. Returns the number of series that got new points.
@@ -93,12 +99,13 @@ protected:
 private:
     struct Plot {
         QString key;
-        QLineSeries *series = nullptr;
+        QLineSeries *series = nullptr; // the legend entry; points only with setQtChartsPlot()
         const TimeSeries *source = nullptr;
         int size = -1;    // source size at the last decimation
         qint64 lastT = 0; // source's last sample then
         double lastV = 0;
-        QList<QPointF> raw; // decimated points in base units (bytes, seconds)
+        QList<QPointF> raw;   // decimated points in base units (bytes, seconds)
+        QList<QPointF> shown; // raw in unitLabel(), as plotted
         bool plotted = false;
     };
 
@@ -107,6 +114,7 @@ private:
     void updateValueAxis(double dataMax);
     void updateTimeAxis();
     void updateThresholdLine();
+    void updatePlotItem();
     void applyTheme();
     void paintChart(QPainter *painter, const QSize &size) const;
     void resetCache();
@@ -119,10 +127,12 @@ private:
     QValueAxis *m_valueAxis;
     QLineSeries *m_thresholdSeries;
     QLabel *m_placeholder;
+    LagPlotItem *m_plotItem; // owned by m_chart
     QList<Plot> m_plots;
     ValueKind m_kind = ValueKind::Bytes;
     double m_threshold = 0;
     bool m_decimate = true;
+    bool m_qtChartsPlot = false;
     qreal m_lineWidth = 2.0;
     double m_scale = 1; // base units per plotted unit
     QString m_unit;
