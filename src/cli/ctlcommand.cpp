@@ -37,6 +37,8 @@ const char *const kHelp = R"(Usage: pgdeckctl <command> [options]
 Commands:
   sandbox up        Build (or finish building) the local sandbox cluster: a primary and
                     two streaming standbys on 127.0.0.1 with a light pgbench load.
+                    --shape sharded builds a coordinator and two workers instead
+                    (independent servers, postgres_fdw, a 100,000-row users table).
   sandbox status    Show the sandbox's nodes, roles and replication state.
   sandbox down      Stop every sandbox server and remove its directory.
   run PLAN.json     Run a plan file, journaling each step.
@@ -87,8 +89,13 @@ CtlCommand::CtlCommand(QObject *parent)
     m_parser.addVersionOption();
     m_parser.addOptions({
         {QStringLiteral("dir"), QStringLiteral("Sandbox directory."), QStringLiteral("path")},
-        {QStringLiteral("port"), QStringLiteral("Sandbox base port (default 54320)."),
+        {QStringLiteral("port"),
+         QStringLiteral("Sandbox base port (default 54320; 54330 for --shape sharded)."),
          QStringLiteral("port")},
+        {QStringLiteral("shape"),
+         QStringLiteral("Sandbox shape: replicated (primary and standbys, the default) or "
+                        "sharded (coordinator and two workers)."),
+         QStringLiteral("shape")},
         {QStringLiteral("standbys"), QStringLiteral("Number of sandbox standbys (default 2)."),
          QStringLiteral("n")},
         {QStringLiteral("cascade"), QStringLiteral("Second standby streams from the first.")},
@@ -383,6 +390,61 @@ int CtlCommand::ping()
     return failures ? 1 : 0;
 }
 
+namespace {
+
+// sandbox status for the sharded shape: independent servers, so roles and extensions
+// instead of replication.
+int printShardedStatus(const SandboxConfig &c, QTextStream &out)
+{
+    const Inventory inv = Sandbox::inventory(c);
+    int down = 0;
+    for (int i = 0; i < c.nodeCount(); ++i) {
+        const NodeSpec &n = inv.clusters.constFirst().nodes[i];
+        PgConnection conn;
+        conn.setParams(Sandbox::nodeParams(c, i));
+        conn.setDisplayName(n.name);
+        conn.setConnectTimeout(3000);
+        const QList<PgResult> r = conn.execBatchSync(
+            {{QStringLiteral("select pg_is_in_recovery()"), {}, {}},
+             {QStringLiteral("select coalesce(string_agg(extname, ', ' order by extname), 'none') "
+                             "from pg_extension where extname in ('postgres_fdw', 'citus')"),
+              {},
+              {}},
+             {QStringLiteral("select coalesce(sum(greatest(reltuples, 0)), 0)::bigint, count(*) "
+                             "from pg_class where relkind = 'r' and relnamespace = "
+                             "'public'::regnamespace"),
+              {},
+              {}}},
+            10000);
+        if (!r[0].ok()) {
+            ++down;
+            out << QStringLiteral("  %1 port %2  DOWN  %3\n")
+                       .arg(n.name.leftJustified(11))
+                       .arg(n.port)
+                       .arg(r[0].errorMessage());
+            continue;
+        }
+        QString role = n.role;
+        if (!n.region.isEmpty())
+            role += QStringLiteral(" (region %1)").arg(n.region);
+        out << QStringLiteral("  %1 port %2  up    %3")
+                   .arg(n.name.leftJustified(11))
+                   .arg(n.port)
+                   .arg(role.leftJustified(19));
+        if (r[0].scalar().toBool())
+            out << QStringLiteral("  IN RECOVERY (expected a primary)");
+        if (r[1].ok())
+            out << QStringLiteral("  extensions: %1").arg(r[1].text(0, 0));
+        if (r[2].ok() && r[2].value(0, 1).toInt() > 0)
+            out << QStringLiteral("  tables: %1 (~%2 rows)").arg(r[2].text(0, 1), r[2].text(0, 0));
+        out << "\n";
+    }
+    out << "inventory: " << c.inventoryPath() << "\n";
+    return down ? 1 : 0;
+}
+
+} // namespace
+
 int CtlCommand::sandboxStatus(const QString &dir)
 {
     SandboxConfig c;
@@ -391,8 +453,10 @@ int CtlCommand::sandboxStatus(const QString &dir)
         m_err << "pgdeckctl: " << error << "\n";
         return 1;
     }
-    m_out << QStringLiteral("sandbox in %1, servers run as %2, PostgreSQL from %3\n")
-                 .arg(c.dir, c.osUser, c.binDir);
+    m_out << QStringLiteral("%1 sandbox in %2, servers run as %3, PostgreSQL from %4\n")
+                 .arg(sandboxShapeName(c.shape), c.dir, c.osUser, c.binDir);
+    if (c.sharded())
+        return printShardedStatus(c, m_out);
     int down = 0;
     for (int i = 0; i < c.nodeCount(); ++i) {
         PgConnection conn;
@@ -443,9 +507,15 @@ int CtlCommand::sandbox(const QStringList &args)
 {
     if (args.size() != 1)
         return usage(QStringLiteral("sandbox needs one of: up, status, down"));
+    // --shape picks the default directory for every action, and what `up` builds.
+    const bool shapeSet = m_parser.isSet(QStringLiteral("shape"));
+    SandboxShape shape = SandboxShape::Replicated;
+    if (shapeSet && !sandboxShapeFromName(m_parser.value(QStringLiteral("shape")), &shape))
+        return usage(QStringLiteral("unknown --shape \"%1\" (replicated or sharded)")
+                         .arg(m_parser.value(QStringLiteral("shape"))));
     const QString dirOpt = m_parser.value(QStringLiteral("dir"));
     const QString dir =
-        QFileInfo(dirOpt.isEmpty() ? Sandbox::defaultDir() : dirOpt).absoluteFilePath();
+        QFileInfo(dirOpt.isEmpty() ? Sandbox::defaultDir(shape) : dirOpt).absoluteFilePath();
     const QString action = args[0];
     if (action == QLatin1String("status"))
         return sandboxStatus(dir);
@@ -463,7 +533,12 @@ int CtlCommand::sandbox(const QStringList &args)
         return usage(
             QStringLiteral("unknown sandbox action \"%1\" (up, status or down)").arg(action));
 
+    if (shape == SandboxShape::Sharded &&
+        (m_parser.isSet(QStringLiteral("standbys")) || m_parser.isSet(QStringLiteral("cascade"))))
+        return usage(QStringLiteral("--standbys and --cascade apply to the replicated shape; the "
+                                    "sharded sandbox is a coordinator and two workers"));
     SandboxConfig wanted;
+    wanted.shape = shape;
     wanted.dir = dir;
     bool ok = true;
     if (m_parser.isSet(QStringLiteral("port"))) {
@@ -484,11 +559,25 @@ int CtlCommand::sandbox(const QStringList &args)
         m_err << "pgdeckctl: " << error << "\n";
         return 1;
     }
+    if (shapeSet && c.shape != shape) {
+        m_err << QStringLiteral("pgdeckctl: %1 already holds a %2 sandbox; pick another --dir, "
+                                "or run sandbox down --dir %1 first\n")
+                     .arg(c.dir, sandboxShapeName(c.shape));
+        return 1;
+    }
     const Plan plan = Sandbox::upPlan(c);
     if (m_parser.isSet(QStringLiteral("dry-run")))
         return printPlan(plan);
     const int rc = runPlan(plan);
-    if (rc == 0)
+    if (rc == 0 && c.sharded())
+        m_out << QStringLiteral("\nsandbox ready: coordinator on 127.0.0.1:%1, workers on %2-%3\n"
+                                "  psql -h 127.0.0.1 -p %1 -U postgres app\n"
+                                "  inventory: %4\n")
+                     .arg(c.port(0))
+                     .arg(c.port(1))
+                     .arg(c.port(c.nodeCount() - 1))
+                     .arg(c.inventoryPath());
+    else if (rc == 0)
         m_out << QStringLiteral("\nsandbox ready: primary on 127.0.0.1:%1, standbys on %2-%3\n"
                                 "  psql -h 127.0.0.1 -p %1 -U postgres app\n"
                                 "  inventory: %4\n")

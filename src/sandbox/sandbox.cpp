@@ -55,14 +55,254 @@ int upstreamIndex(const SandboxConfig &c, int index)
     return (c.cascade && index > 1) ? index - 1 : 0;
 }
 
+// The sharded shape: independent servers, no replication between them.
+QString shardedSettings(const SandboxConfig &c, int index)
+{
+    QString s = QStringLiteral("# Written by pgdeck for the sharded sandbox.\n");
+    s += QStringLiteral("port = %1\n").arg(c.port(index));
+    s += QStringLiteral("listen_addresses = '127.0.0.1'\n");
+    s += QStringLiteral("unix_socket_directories = %1\n")
+             .arg(sql::quoteLiteral(c.dataDir(c.nodeName(index))));
+    s += QStringLiteral("cluster_name = 'sharded-%1'\n").arg(c.nodeName(index));
+    // logical: Citus moves shards with logical replication.
+    s += QStringLiteral("wal_level = logical\n"
+                        "shared_buffers = '32MB'\n"
+                        "max_connections = 60\n"
+                        "track_io_timing = on\n"
+                        "log_line_prefix = '%m [%p] %q%u@%d '\n");
+    return s;
+}
+
+const QString kCitusPreload = QStringLiteral("shared_preload_libraries = 'citus'");
+
+// Steps both shapes share, with the ids and titles the replicated shape always had.
+void addPrelude(Plan &plan, const SandboxConfig &c, const HostTarget &me)
+{
+    if (c.osUser != currentOsUser()) {
+        // "|| id -u": another sandbox being built at the same moment may win the race.
+        const QString useradd =
+            QStringLiteral("useradd --system --user-group --no-create-home --home-dir /nonexistent "
+                           "--shell /usr/sbin/nologin %1 || id -u %1")
+                .arg(sql::shellQuote(c.osUser));
+        PlanStep &s = plan.add(steps::command(
+            QStringLiteral("create-os-user"),
+            QStringLiteral("Create the unprivileged OS user %1 for the servers").arg(c.osUser), me,
+            {QStringLiteral("sh"), QStringLiteral("-c"), useradd}));
+        s.guard =
+            steps::commandSucceeds(me, {QStringLiteral("id"), QStringLiteral("-u"), c.osUser});
+    }
+    {
+        QStringList argv{QStringLiteral("install"), QStringLiteral("-d"), QStringLiteral("-m"),
+                         QStringLiteral("0750")};
+        if (c.osUser != currentOsUser())
+            argv << QStringLiteral("-o") << c.osUser << QStringLiteral("-g") << c.osUser;
+        argv << c.dir;
+        PlanStep &s =
+            plan.add(steps::command(QStringLiteral("create-dir"),
+                                    QStringLiteral("Create the sandbox directory"), me, argv));
+        s.guard = steps::fileExists(me, c.statePath());
+    }
+    plan.add(steps::writeFile(QStringLiteral("write-state"),
+                              QStringLiteral("Record the sandbox settings"), me, c.statePath(),
+                              QString::fromUtf8(c.toJson()), 0644));
+}
+
+void addInitdb(Plan &plan, const SandboxConfig &c, int index, const HostTarget &server)
+{
+    const QString name = c.nodeName(index);
+    const QString data = c.dataDir(name);
+    PlanStep &s = plan.add(steps::command(
+        QStringLiteral("initdb-%1").arg(name),
+        // "the primary's", "the coordinator's", but "worker1's"
+        QStringLiteral("Initialise %1%2's data directory")
+            .arg(c.sharded() && index > 0 ? QString() : QStringLiteral("the "), name),
+        server,
+        {c.bin(QStringLiteral("initdb")), QStringLiteral("-D"), data, QStringLiteral("-U"),
+         kSuperuser, QStringLiteral("--auth-local=trust"), QStringLiteral("--auth-host=trust"),
+         QStringLiteral("--encoding=UTF8"), QStringLiteral("--locale=C"),
+         QStringLiteral("--no-sync")}));
+    s.guard = steps::fileExists(server, data + QStringLiteral("/PG_VERSION"));
+}
+
+void addStartNode(Plan &plan, const SandboxConfig &c, int index, const HostTarget &server)
+{
+    const QString name = c.nodeName(index);
+    const QString data = c.dataDir(name);
+    PlanStep &s = plan.add(steps::command(
+        QStringLiteral("start-%1").arg(name),
+        QStringLiteral("Start %1 on port %2").arg(name).arg(c.port(index)), server,
+        {c.bin(QStringLiteral("pg_ctl")), QStringLiteral("-D"), data, QStringLiteral("-l"),
+         c.dir + QStringLiteral("/%1.log").arg(name), QStringLiteral("-w"), QStringLiteral("-t"),
+         QStringLiteral("60"), QStringLiteral("start")}));
+    // "Running" means answering queries: pg_ctl status trusts postmaster.pid, which a
+    // crashed server leaves behind.
+    s.guard = steps::sqlTrue(name, QStringLiteral("select true"));
+    plan.add(steps::waitUntil(QStringLiteral("wait-%1").arg(name),
+                              QStringLiteral("Wait until %1 accepts connections").arg(name), name,
+                              QStringLiteral("select true"), 60000));
+}
+
+void addCreateAppDb(Plan &plan, const QString &id, const QString &title, const QString &node)
+{
+    PlanStep &s = plan.add(steps::sql(
+        id, title, node, QStringLiteral("CREATE DATABASE %1").arg(sql::quoteIdent(kAppDb))));
+    s.guard = steps::sqlTrue(node, QStringLiteral("select exists (select from pg_database where "
+                                                  "datname = %1)")
+                                       .arg(sql::quoteLiteral(kAppDb)));
+}
+
+void addWriteInventory(Plan &plan, const SandboxConfig &c, const HostTarget &me)
+{
+    plan.add(steps::writeFile(
+        QStringLiteral("write-inventory"),
+        QStringLiteral("Write the inventory %1").arg(c.inventoryPath()), me, c.inventoryPath(),
+        QString::fromUtf8(InventoryWriter::toYaml(Sandbox::inventory(c))), 0644));
+}
+
+// The sample data of the sharded shape, generated by SQL: deterministic, regions eu and us
+// about half each (the first byte of md5(id) decides).
+QString usersScript()
+{
+    return QStringLiteral(
+               "create table public.users (id bigint primary key, name text not null, email text, "
+               "region text not null, created_at timestamptz not null default now());\n"
+               "insert into public.users (id, name, email, region, created_at)\n"
+               "select g, 'user ' || substr(md5(g::text), 1, 8), "
+               "substr(md5(g::text), 9, 8) || '@example.com',\n"
+               "       case when get_byte(decode(md5(g::text), 'hex'), 0) < 128 "
+               "then 'eu' else 'us' end,\n"
+               "       timestamptz '2024-01-01 00:00:00+00' + g * interval '5 minutes'\n"
+               "from generate_series(1, %1) g;")
+        .arg(Sandbox::kSampleUsers);
+}
+
+QString countriesScript()
+{
+    return QStringLiteral(
+        "create table public.countries (code text primary key, name text);\n"
+        "insert into public.countries (code, name) values ('DE', 'Germany'), ('FR', 'France'), "
+        "('IE', 'Ireland'), ('NL', 'Netherlands'), ('ES', 'Spain'), ('US', 'United States'), "
+        "('CA', 'Canada'), ('MX', 'Mexico');");
+}
+
+Plan shardedUpPlan(const SandboxConfig &c)
+{
+    Plan plan(QStringLiteral("Build the sharded sandbox in %1").arg(c.dir),
+              QStringLiteral("sharded"));
+    const HostTarget me{};
+    const HostTarget server{QString(), c.osUser == currentOsUser() ? QString() : c.osUser};
+    for (int i = 0; i < c.nodeCount(); ++i) {
+        plan.setNode(c.nodeName(i), Sandbox::nodeParams(c, i, QStringLiteral("postgres")));
+        plan.setNode(c.nodeName(i) + QStringLiteral("-app"), Sandbox::nodeParams(c, i, kAppDb));
+    }
+    addPrelude(plan, c, me);
+
+    QStringList autoConfs;
+    for (int i = 0; i < c.nodeCount(); ++i) {
+        const QString name = c.nodeName(i);
+        addInitdb(plan, c, i, server);
+        autoConfs << c.dataDir(name) + QStringLiteral("/postgresql.auto.conf");
+        plan.add(steps::writeFile(
+            QStringLiteral("configure-%1").arg(name),
+            QStringLiteral("Configure %1 (port %2, loopback only)").arg(name).arg(c.port(i)),
+            server, autoConfs.last(), shardedSettings(c, i), 0600));
+    }
+    {
+        // Citus must be preloaded before the first start; pg_available_extensions lists the
+        // control files in the servers' share directory, which pg_config names.
+        QStringList files, have;
+        for (const QString &f : std::as_const(autoConfs)) {
+            files << sql::shellQuote(f);
+            have << QStringLiteral("grep -q '^shared_preload_libraries' %1").arg(files.last());
+        }
+        const QString add =
+            QStringLiteral("for f in %1; do grep -q '^shared_preload_libraries' \"$f\" || echo "
+                           "\"%2\" >> \"$f\" || exit 1; done")
+                .arg(files.join(QLatin1Char(' ')), kCitusPreload);
+        const QString citusControl =
+            QStringLiteral("\"$(%1 --sharedir 2>/dev/null)/extension/citus.control\"")
+                .arg(sql::shellQuote(c.bin(QStringLiteral("pg_config"))));
+        PlanStep &s = plan.add(steps::command(
+            QStringLiteral("citus-preload"),
+            QStringLiteral("Preload Citus on every server (only when Citus is installed)"), server,
+            {QStringLiteral("sh"), QStringLiteral("-c"), add}));
+        s.guard = steps::commandSucceeds(
+            server, {QStringLiteral("sh"), QStringLiteral("-c"),
+                     QStringLiteral("! test -f %1 || { %2; }")
+                         .arg(citusControl, have.join(QStringLiteral(" && ")))});
+    }
+    for (int i = 0; i < c.nodeCount(); ++i)
+        addStartNode(plan, c, i, server);
+    for (int i = 0; i < c.nodeCount(); ++i)
+        addCreateAppDb(
+            plan, QStringLiteral("create-app-db-%1").arg(c.nodeName(i)),
+            QStringLiteral("Create the database \"%1\" on %2").arg(kAppDb, c.nodeName(i)),
+            c.nodeName(i));
+    for (int i = 0; i < c.nodeCount(); ++i) {
+        const QString app = c.nodeName(i) + QStringLiteral("-app");
+        PlanStep &s = plan.add(steps::sql(
+            QStringLiteral("citus-%1").arg(c.nodeName(i)),
+            QStringLiteral("Create the citus extension on %1 (only when Citus is installed)")
+                .arg(c.nodeName(i)),
+            app, QStringLiteral("CREATE EXTENSION IF NOT EXISTS citus")));
+        s.guard = steps::sqlTrue(
+            app, QStringLiteral("select not exists (select from pg_available_extensions where name "
+                                "= 'citus') or exists (select from pg_extension where extname = "
+                                "'citus')"));
+    }
+    const QString coordinatorApp = c.nodeName(0) + QStringLiteral("-app");
+    {
+        PlanStep &s = plan.add(steps::sql(
+            QStringLiteral("postgres-fdw"),
+            QStringLiteral("Create the postgres_fdw extension on %1").arg(c.nodeName(0)),
+            coordinatorApp, QStringLiteral("CREATE EXTENSION IF NOT EXISTS postgres_fdw")));
+        s.guard = steps::sqlTrue(
+            coordinatorApp,
+            QStringLiteral(
+                "select exists (select from pg_extension where extname = 'postgres_fdw')"));
+    }
+    if (c.load) {
+        // One script each: the simple protocol runs it as one transaction.
+        PlanStep &users =
+            plan.add(steps::sql(QStringLiteral("sample-users"),
+                                QStringLiteral("Create the sample table public.users with %1 rows")
+                                    .arg(Sandbox::kSampleUsers),
+                                coordinatorApp, usersScript()));
+        users.guard = steps::sqlTrue(
+            coordinatorApp, QStringLiteral("select to_regclass('public.users') is not null"));
+        PlanStep &countries =
+            plan.add(steps::sql(QStringLiteral("sample-countries"),
+                                QStringLiteral("Create the reference table public.countries"),
+                                coordinatorApp, countriesScript()));
+        countries.guard = steps::sqlTrue(
+            coordinatorApp, QStringLiteral("select to_regclass('public.countries') is not null"));
+        // reltuples stays -1 until the first ANALYZE (or VACUUM).
+        PlanStep &analyze = plan.add(steps::sql(
+            QStringLiteral("sample-analyze"), QStringLiteral("Analyze the sample tables"),
+            coordinatorApp, QStringLiteral("ANALYZE public.users, public.countries")));
+        analyze.guard = steps::sqlTrue(
+            coordinatorApp,
+            QStringLiteral("select bool_and(reltuples >= 0) from pg_class where oid in "
+                           "('public.users'::regclass, 'public.countries'::regclass)"));
+    }
+    addWriteInventory(plan, c, me);
+    return plan;
+}
+
 } // namespace
 
-QString Sandbox::defaultDir()
+QString Sandbox::defaultDir(SandboxShape shape)
 {
+    const QString suffix = shape == SandboxShape::Sharded ? QStringLiteral("-sharded") : QString();
     if (runningAsRoot())
-        return QStringLiteral("/var/lib/pgdeck/sandbox");
+        return QStringLiteral("/var/lib/pgdeck/sandbox") + suffix;
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-           QStringLiteral("/pgdeck/sandbox");
+           QStringLiteral("/pgdeck/sandbox") + suffix;
+}
+
+int Sandbox::defaultPort(SandboxShape shape)
+{
+    return shape == SandboxShape::Sharded ? kDefaultShardedPort : kDefaultPort;
 }
 
 QString Sandbox::defaultOsUser()
@@ -130,7 +370,7 @@ bool Sandbox::resolveConfig(const SandboxConfig &wanted, SandboxConfig *config, 
 {
     SandboxConfig c = wanted;
     if (c.dir.isEmpty())
-        c.dir = defaultDir();
+        c.dir = defaultDir(c.shape);
     c.dir = QDir::cleanPath(QDir(c.dir).absolutePath());
     if (QFileInfo::exists(c.dir + QStringLiteral("/sandbox.json")))
         return loadConfig(c.dir, config, error);
@@ -141,11 +381,18 @@ bool Sandbox::resolveConfig(const SandboxConfig &wanted, SandboxConfig *config, 
     }
     if (c.osUser.isEmpty())
         c.osUser = defaultOsUser();
+    if (c.sharded()) {
+        if (c.cascade) {
+            *error = QStringLiteral("the sharded sandbox has no standbys to cascade");
+            return false;
+        }
+        c.standbys = 0;
+    }
     if (c.standbys < 0 || c.standbys > 8) {
         *error = QStringLiteral("standbys must be between 0 and 8, not %1").arg(c.standbys);
         return false;
     }
-    const int from = c.basePort > 0 ? c.basePort : kDefaultPort;
+    const int from = c.basePort > 0 ? c.basePort : defaultPort(c.shape);
     c.basePort = findFreePorts(from, c.nodeCount());
     if (c.basePort == 0) {
         *error = QStringLiteral("no %1 free consecutive ports on 127.0.0.1 from %2")
@@ -192,7 +439,7 @@ ConnectionParams Sandbox::nodeParams(const SandboxConfig &c, int index, const QS
 Inventory Sandbox::inventory(const SandboxConfig &c)
 {
     ClusterSpec cluster;
-    cluster.name = QStringLiteral("sandbox");
+    cluster.name = c.sharded() ? QStringLiteral("sharded") : QStringLiteral("sandbox");
     for (int i = 0; i < c.nodeCount(); ++i) {
         NodeSpec n;
         n.name = c.nodeName(i);
@@ -200,9 +447,15 @@ Inventory Sandbox::inventory(const SandboxConfig &c)
         n.port = c.port(i);
         n.dbname = kAppDb;
         n.user = kSuperuser;
-        n.role = i == 0 ? QStringLiteral("primary") : QStringLiteral("standby");
-        if (i > 0)
-            n.upstream = c.nodeName(upstreamIndex(c, i));
+        if (c.sharded()) {
+            n.role = i == 0 ? QStringLiteral("coordinator") : QStringLiteral("worker");
+            if (i > 0)
+                n.region = i == 1 ? QStringLiteral("eu") : QStringLiteral("us");
+        } else {
+            n.role = i == 0 ? QStringLiteral("primary") : QStringLiteral("standby");
+            if (i > 0)
+                n.upstream = c.nodeName(upstreamIndex(c, i));
+        }
         n.dataDir = c.dataDir(n.name);
         cluster.nodes << n;
     }
@@ -213,6 +466,8 @@ Inventory Sandbox::inventory(const SandboxConfig &c)
 
 Plan Sandbox::upPlan(const SandboxConfig &c)
 {
+    if (c.sharded())
+        return shardedUpPlan(c);
     Plan plan(QStringLiteral("Build the sandbox cluster in %1").arg(c.dir),
               QStringLiteral("sandbox"));
     const HostTarget me{};
@@ -221,80 +476,19 @@ Plan Sandbox::upPlan(const SandboxConfig &c)
         plan.setNode(c.nodeName(i), nodeParams(c, i, QStringLiteral("postgres")));
         plan.setNode(c.nodeName(i) + QStringLiteral("-app"), nodeParams(c, i, kAppDb));
     }
-
-    if (c.osUser != currentOsUser()) {
-        // "|| id -u": another sandbox being built at the same moment may win the race.
-        const QString useradd =
-            QStringLiteral("useradd --system --user-group --no-create-home --home-dir /nonexistent "
-                           "--shell /usr/sbin/nologin %1 || id -u %1")
-                .arg(sql::shellQuote(c.osUser));
-        PlanStep &s = plan.add(steps::command(
-            QStringLiteral("create-os-user"),
-            QStringLiteral("Create the unprivileged OS user %1 for the servers").arg(c.osUser), me,
-            {QStringLiteral("sh"), QStringLiteral("-c"), useradd}));
-        s.guard =
-            steps::commandSucceeds(me, {QStringLiteral("id"), QStringLiteral("-u"), c.osUser});
-    }
-    {
-        QStringList argv{QStringLiteral("install"), QStringLiteral("-d"), QStringLiteral("-m"),
-                         QStringLiteral("0750")};
-        if (c.osUser != currentOsUser())
-            argv << QStringLiteral("-o") << c.osUser << QStringLiteral("-g") << c.osUser;
-        argv << c.dir;
-        PlanStep &s =
-            plan.add(steps::command(QStringLiteral("create-dir"),
-                                    QStringLiteral("Create the sandbox directory"), me, argv));
-        s.guard = steps::fileExists(me, c.statePath());
-    }
-    plan.add(steps::writeFile(QStringLiteral("write-state"),
-                              QStringLiteral("Record the sandbox settings"), me, c.statePath(),
-                              QString::fromUtf8(c.toJson()), 0644));
+    addPrelude(plan, c, me);
 
     const QString primary = c.nodeName(0);
     const QString pdata = c.dataDir(primary);
-    {
-        PlanStep &s = plan.add(
-            steps::command(QStringLiteral("initdb-primary"),
-                           QStringLiteral("Initialise the primary's data directory"), server,
-                           {c.bin(QStringLiteral("initdb")), QStringLiteral("-D"), pdata,
-                            QStringLiteral("-U"), kSuperuser, QStringLiteral("--auth-local=trust"),
-                            QStringLiteral("--auth-host=trust"), QStringLiteral("--encoding=UTF8"),
-                            QStringLiteral("--locale=C"), QStringLiteral("--no-sync")}));
-        s.guard = steps::fileExists(server, pdata + QStringLiteral("/PG_VERSION"));
-    }
+    addInitdb(plan, c, 0, server);
     plan.add(steps::writeFile(QStringLiteral("configure-primary"),
                               QStringLiteral("Configure the primary for streaming replication"),
                               server, pdata + QStringLiteral("/postgresql.auto.conf"),
                               serverSettings(c, 0), 0600));
+    addStartNode(plan, c, 0, server);
+    addCreateAppDb(plan, QStringLiteral("create-app-db"),
+                   QStringLiteral("Create the database \"%1\"").arg(kAppDb), primary);
 
-    auto startNode = [&](int i) {
-        const QString name = c.nodeName(i);
-        const QString data = c.dataDir(name);
-        PlanStep &s = plan.add(steps::command(
-            QStringLiteral("start-%1").arg(name),
-            QStringLiteral("Start %1 on port %2").arg(name).arg(c.port(i)), server,
-            {c.bin(QStringLiteral("pg_ctl")), QStringLiteral("-D"), data, QStringLiteral("-l"),
-             c.dir + QStringLiteral("/%1.log").arg(name), QStringLiteral("-w"),
-             QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")}));
-        // "Running" means answering queries: pg_ctl status trusts postmaster.pid, which a
-        // crashed server leaves behind.
-        s.guard = steps::sqlTrue(name, QStringLiteral("select true"));
-        plan.add(steps::waitUntil(QStringLiteral("wait-%1").arg(name),
-                                  QStringLiteral("Wait until %1 accepts connections").arg(name),
-                                  name, QStringLiteral("select true"), 60000));
-    };
-    startNode(0);
-
-    {
-        PlanStep &s =
-            plan.add(steps::sql(QStringLiteral("create-app-db"),
-                                QStringLiteral("Create the database \"%1\"").arg(kAppDb), primary,
-                                QStringLiteral("CREATE DATABASE %1").arg(sql::quoteIdent(kAppDb))));
-        s.guard =
-            steps::sqlTrue(primary, QStringLiteral("select exists (select from pg_database where "
-                                                   "datname = %1)")
-                                        .arg(sql::quoteLiteral(kAppDb)));
-    }
     if (c.load) {
         PlanStep &s = plan.add(
             steps::command(QStringLiteral("pgbench-init"),
@@ -339,7 +533,7 @@ Plan Sandbox::upPlan(const SandboxConfig &c)
             QStringLiteral("configure-%1").arg(name),
             QStringLiteral("Configure %1 to stream from %2").arg(name, upName), server,
             data + QStringLiteral("/postgresql.auto.conf"), serverSettings(c, i), 0600));
-        startNode(i);
+        addStartNode(plan, c, i, server);
         plan.add(steps::waitUntil(
             QStringLiteral("streaming-%1").arg(name),
             QStringLiteral("Wait until %1 streams from %2").arg(name, upName), upName,
@@ -376,24 +570,23 @@ Plan Sandbox::upPlan(const SandboxConfig &c)
                      QStringLiteral("kill -0 \"$(cat %1 2>/dev/null)\" 2>/dev/null")
                          .arg(sql::shellQuote(c.loadPidPath()))});
     }
-    plan.add(steps::writeFile(QStringLiteral("write-inventory"),
-                              QStringLiteral("Write the inventory %1").arg(c.inventoryPath()), me,
-                              c.inventoryPath(),
-                              QString::fromUtf8(InventoryWriter::toYaml(inventory(c))), 0644));
+    addWriteInventory(plan, c, me);
     return plan;
 }
 
 Plan Sandbox::downPlan(const SandboxConfig &c)
 {
-    Plan plan(QStringLiteral("Remove the sandbox cluster in %1").arg(c.dir),
-              QStringLiteral("sandbox"));
+    Plan plan(c.sharded() ? QStringLiteral("Remove the sharded sandbox in %1").arg(c.dir)
+                          : QStringLiteral("Remove the sandbox cluster in %1").arg(c.dir),
+              c.sharded() ? QStringLiteral("sharded") : QStringLiteral("sandbox"));
     const HostTarget me{};
     const HostTarget server{QString(), c.osUser == currentOsUser() ? QString() : c.osUser};
-    plan.add(steps::command(
-        QStringLiteral("stop-load"), QStringLiteral("Stop the load generator"), server,
-        {QStringLiteral("sh"), QStringLiteral("-c"),
-         QStringLiteral("pid=$(cat %1 2>/dev/null) && kill \"$pid\" 2>/dev/null; exit 0")
-             .arg(sql::shellQuote(c.loadPidPath()))}));
+    if (!c.sharded())
+        plan.add(steps::command(
+            QStringLiteral("stop-load"), QStringLiteral("Stop the load generator"), server,
+            {QStringLiteral("sh"), QStringLiteral("-c"),
+             QStringLiteral("pid=$(cat %1 2>/dev/null) && kill \"$pid\" 2>/dev/null; exit 0")
+                 .arg(sql::shellQuote(c.loadPidPath()))}));
     // Standbys first, so the primary does not wait for them while shutting down.
     for (int i = c.nodeCount() - 1; i >= 0; --i) {
         const QString name = c.nodeName(i);

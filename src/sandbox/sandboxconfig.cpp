@@ -5,14 +5,34 @@
 
 namespace pgdeck {
 
+QString sandboxShapeName(SandboxShape shape)
+{
+    return shape == SandboxShape::Sharded ? QStringLiteral("sharded")
+                                          : QStringLiteral("replicated");
+}
+
+bool sandboxShapeFromName(const QString &name, SandboxShape *shape)
+{
+    if (name == QLatin1String("replicated"))
+        *shape = SandboxShape::Replicated;
+    else if (name == QLatin1String("sharded"))
+        *shape = SandboxShape::Sharded;
+    else
+        return false;
+    return true;
+}
+
 QString SandboxConfig::nodeName(int index) const
 {
+    if (sharded())
+        return index == 0 ? QStringLiteral("coordinator") : QStringLiteral("worker%1").arg(index);
     return index == 0 ? QStringLiteral("primary") : QStringLiteral("standby%1").arg(index);
 }
 
 QByteArray SandboxConfig::toJson() const
 {
     QJsonObject o;
+    o[QLatin1String("shape")] = sandboxShapeName(shape);
     o[QLatin1String("dir")] = dir;
     o[QLatin1String("base_port")] = basePort;
     o[QLatin1String("bin_dir")] = binDir;
@@ -32,11 +52,18 @@ bool SandboxConfig::fromJson(const QByteArray &json, SandboxConfig *config, QStr
         return false;
     }
     SandboxConfig c;
+    // Files written before there were shapes describe a replicated sandbox.
+    const QString shape = o.value(QLatin1String("shape")).toString(QStringLiteral("replicated"));
+    if (!sandboxShapeFromName(shape, &c.shape)) {
+        *error = QStringLiteral("sandbox.json has an unknown shape \"%1\" (replicated or sharded)")
+                     .arg(shape);
+        return false;
+    }
     c.dir = o.value(QLatin1String("dir")).toString();
     c.basePort = o.value(QLatin1String("base_port")).toInt();
     c.binDir = o.value(QLatin1String("bin_dir")).toString();
     c.osUser = o.value(QLatin1String("os_user")).toString();
-    c.standbys = o.value(QLatin1String("standbys")).toInt(2);
+    c.standbys = o.value(QLatin1String("standbys")).toInt(c.sharded() ? 0 : 2);
     c.cascade = o.value(QLatin1String("cascade")).toBool();
     c.load = o.value(QLatin1String("load")).toBool(true);
     if (c.dir.isEmpty() || c.basePort <= 0 || c.binDir.isEmpty()) {
