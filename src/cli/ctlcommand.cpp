@@ -52,6 +52,15 @@ Commands:
   status [--watch] [--interval 1s] [--json]
                     Health, replication lag and slots of every node (default: the
                     sandbox's inventory; -i FILE for another), once or continuously.
+  shard --table T --key K --strategy hash|range|geo [--shards N] [--ranges R]
+        [--coordinator NODE] [--workers A,B] [--plan | --apply | --rollback]
+                    Shard table T (schema.table) of a cluster over its workers. Checks
+                    first and stops, naming the problem, before anything changes; --plan
+                    prints the Plan (--format sh for a runbook), --apply runs it (the
+                    original is kept as T_pgdeck_original), --rollback undoes it.
+                    Ranges: FROM:TO=WORKER,... with an empty bound open, e.g.
+                    ":N=worker1,N:=worker2". Default inventory: the sharded sandbox's.
+  shards [--json]   Shards per worker of every sharded table: rows, bytes, skew.
 
 Connection passwords come from ~/.pgpass, PGPASSFILE or PG* variables, as for psql.
 Plan journals and the audit log live in $XDG_STATE_HOME/pgdeck (~/.local/state/pgdeck).
@@ -112,6 +121,23 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("interval"), QStringLiteral("status: sampling interval, e.g. 1s."),
          QStringLiteral("duration")},
         {QStringLiteral("json"), QStringLiteral("status: one JSON object per sample round.")},
+        {QStringLiteral("table"), QStringLiteral("shard: schema.table to shard."),
+         QStringLiteral("table")},
+        {QStringLiteral("key"), QStringLiteral("shard: distribution column."),
+         QStringLiteral("column")},
+        {QStringLiteral("strategy"), QStringLiteral("shard: hash, range or geo."),
+         QStringLiteral("strategy"), QStringLiteral("hash")},
+        {QStringLiteral("shards"), QStringLiteral("shard: number of hash shards."),
+         QStringLiteral("n")},
+        {QStringLiteral("ranges"), QStringLiteral("shard: FROM:TO=WORKER,..."),
+         QStringLiteral("ranges")},
+        {QStringLiteral("coordinator"), QStringLiteral("shard: coordinator node."),
+         QStringLiteral("node")},
+        {QStringLiteral("workers"), QStringLiteral("shard: worker nodes, comma-separated."),
+         QStringLiteral("nodes")},
+        {QStringLiteral("plan"), QStringLiteral("shard: print the plan only.")},
+        {QStringLiteral("apply"), QStringLiteral("shard: run the plan.")},
+        {QStringLiteral("rollback"), QStringLiteral("shard: undo a sharding of --table.")},
     });
     m_parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See below."));
 }
@@ -155,6 +181,10 @@ int CtlCommand::run(const QStringList &arguments)
         return checkInventory(args[2]);
     if (cmd == QLatin1String("ping"))
         return ping();
+    if (cmd == QLatin1String("shard") && args.size() == 1)
+        return shard();
+    if (cmd == QLatin1String("shards") && args.size() == 1)
+        return shards();
     if (cmd == QLatin1String("status") && args.size() == 1) {
         StatusOptions o;
         o.inventoryPath = m_parser.value(QStringLiteral("inventory"));

@@ -7,6 +7,7 @@
 namespace pgdeck {
 
 class Plan;
+struct ClusterSpec;
 
 // pgdeckctl's commands. Each returns the process exit code: 0 ok, 1 failed, 2 bad usage.
 // Lives in the core so the CLI stays a thin main and the commands can be tested.
@@ -24,6 +25,9 @@ private:
     int show(const QString &what);
     int checkInventory(const QString &path);
     int ping();
+    int shard();  // shardcommand.cpp
+    int shards(); // shardcommand.cpp
+    bool loadShardingCluster(ClusterSpec *cluster);
     int runPlan(const Plan &plan, const QString &resumeId = {});
     int printPlan(const Plan &plan);
     int sandboxStatus(const QString &dir);

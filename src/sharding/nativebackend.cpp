@@ -173,6 +173,14 @@ Plan NativeBackend::plan(const ShardingSpec &spec, const TableInfo &table,
         QStringLiteral("select (%1) = (%2)")
             .arg(rowFingerprintSql(original), rowFingerprintSql(staging)),
         QStringLiteral("t")));
+    // Fresh statistics on the workers: plans and the shard view's row estimates use them.
+    for (int i = 0; i < layout.shards.size(); ++i) {
+        const Shard &sh = layout.shards[i];
+        plan.add(
+            steps::sql(QStringLiteral("analyze-%1").arg(i),
+                       QStringLiteral("Analyze %1 on %2").arg(sh.table, sh.worker), sh.worker,
+                       QStringLiteral("ANALYZE %1").arg(quoteQualified(spec.schema, sh.table))));
+    }
     s = steps::sql(
         QStringLiteral("switch"),
         QStringLiteral("Switch: %1 becomes the sharded table, the original is kept as %2")

@@ -12,6 +12,9 @@
 #include "sharding/tableinfo.h"
 
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -219,6 +222,81 @@ private Q_SLOTS:
                        QStringLiteral("select string_agg(distinct region, ',') from "
                                       "public.users_geo_p1")),
                  QStringLiteral("us"));
+    }
+
+    void commandLine()
+    {
+        exec(QStringLiteral("coordinator"),
+             QStringLiteral("create table public.users_cli as select * from public.users; alter "
+                            "table public.users_cli add primary key (id)"));
+        const QStringList inv = {QStringLiteral("-i"), m_dir + QStringLiteral("/inventory.yaml")};
+        QString out;
+        // --plan changes nothing.
+        QCOMPARE(ctl(QStringList{QStringLiteral("shard"), QStringLiteral("--table"),
+                                 QStringLiteral("public.users_cli"), QStringLiteral("--key"),
+                                 QStringLiteral("id"), QStringLiteral("--plan")} +
+                         inv,
+                     &out),
+                 0);
+        QVERIFY2(out.contains(QStringLiteral("Verify: row count and checksum")), qPrintable(out));
+        QCOMPARE(query(QStringLiteral("coordinator"),
+                       QStringLiteral("select relkind from pg_class where oid = "
+                                      "'public.users_cli'::regclass")),
+                 QStringLiteral("r"));
+        // A bad key is refused with its name, exit 1.
+        QCOMPARE(ctl(QStringList{QStringLiteral("shard"), QStringLiteral("--table"),
+                                 QStringLiteral("public.users_cli"), QStringLiteral("--key"),
+                                 QStringLiteral("nope")} +
+                         inv,
+                     &out),
+                 1);
+        QVERIFY2(out.contains(QStringLiteral("column \"nope\" does not exist")), qPrintable(out));
+        QCOMPARE(ctl(QStringList{QStringLiteral("shard"), QStringLiteral("--table"),
+                                 QStringLiteral("public.users_cli"), QStringLiteral("--key"),
+                                 QStringLiteral("id"), QStringLiteral("--shards"),
+                                 QStringLiteral("3"), QStringLiteral("--apply")} +
+                         inv,
+                     &out),
+                 0);
+        QCOMPARE(query(QStringLiteral("coordinator"),
+                       QStringLiteral("select count(*) from public.users_cli")),
+                 QStringLiteral("100000"));
+        QCOMPARE(ctl(QStringList{QStringLiteral("shards"), QStringLiteral("--json")} + inv, &out),
+                 0);
+        const QJsonObject doc = QJsonDocument::fromJson(out.toUtf8()).object();
+        qint64 rows = 0;
+        QSet<QString> workers;
+        for (const QJsonValue &v : doc.value(QStringLiteral("shards")).toArray()) {
+            const QJsonObject o = v.toObject();
+            if (o.value(QStringLiteral("table")).toString() != QLatin1String("users_cli"))
+                continue;
+            rows += o.value(QStringLiteral("rows")).toInteger();
+            workers.insert(o.value(QStringLiteral("worker")).toString());
+            QVERIFY(o.value(QStringLiteral("bytes")).toInteger() > 0);
+        }
+        QCOMPARE(workers.size(), 2);
+        // Estimates from ANALYZE on the workers: close to the real count.
+        QVERIFY2(rows > 90000 && rows < 110000, qPrintable(QString::number(rows)));
+        // --rollback --apply gives the table back as it was.
+        QCOMPARE(
+            ctl(QStringList{QStringLiteral("shard"), QStringLiteral("--table"),
+                            QStringLiteral("public.users_cli"), QStringLiteral("--key"),
+                            QStringLiteral("id"), QStringLiteral("--shards"), QStringLiteral("3"),
+                            QStringLiteral("--rollback"), QStringLiteral("--apply")} +
+                    inv,
+                &out),
+            0);
+        QCOMPARE(query(QStringLiteral("coordinator"),
+                       QStringLiteral("select relkind from pg_class where oid = "
+                                      "'public.users_cli'::regclass")),
+                 QStringLiteral("r"));
+        QCOMPARE(query(QStringLiteral("coordinator"),
+                       QStringLiteral("select count(*) from public.users_cli")),
+                 QStringLiteral("100000"));
+        QCOMPARE(query(QStringLiteral("worker1"),
+                       QStringLiteral("select count(*) from pg_tables where tablename like "
+                                      "'users\\_cli\\_p%'")),
+                 QStringLiteral("0"));
     }
 
     void badRequestsChangeNothing_data()

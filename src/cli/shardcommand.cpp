@@ -1,0 +1,326 @@
+// pgdeckctl shard and shards: the sharding wizard's choices on the command line, and the
+// distribution of sharded tables over the workers.
+#include "ctlcommand.h"
+
+#include "inventory/inventory.h"
+#include "inventory/inventoryloader.h"
+#include "pg/pgconnection.h"
+#include "pg/quoting.h"
+#include "plan/plan.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/sandboxconfig.h"
+#include "sharding/nativebackend.h"
+#include "sharding/shardingreview.h"
+#include "sharding/tableinfo.h"
+#include "texttable.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QMap>
+
+namespace pgdeck {
+
+namespace {
+
+QString bytes(qint64 b)
+{
+    return QLocale::c().formattedDataSize(b, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString firstWithRole(const ClusterSpec &c, const QString &role)
+{
+    for (const NodeSpec &n : c.nodes)
+        if (n.role == role)
+            return n.name;
+    return {};
+}
+
+} // namespace
+
+bool CtlCommand::loadShardingCluster(ClusterSpec *cluster)
+{
+    QString path = m_parser.value(QStringLiteral("inventory"));
+    if (path.isEmpty()) {
+        SandboxConfig c;
+        QString error;
+        const QString dir = m_parser.value(QStringLiteral("dir")).isEmpty()
+                                ? Sandbox::defaultDir(SandboxShape::Sharded)
+                                : m_parser.value(QStringLiteral("dir"));
+        if (!Sandbox::loadConfig(dir, &c, &error)) {
+            usage(QStringLiteral("no --inventory given and %1").arg(error));
+            return false;
+        }
+        path = c.inventoryPath();
+    }
+    Inventory inv;
+    QList<InventoryError> errors;
+    if (!InventoryLoader::load(path, &inv, &errors)) {
+        for (const InventoryError &e : errors)
+            m_err << e.toString() << "\n";
+        m_err.flush();
+        return false;
+    }
+    const QString wanted = m_parser.value(QStringLiteral("cluster"));
+    for (const ClusterSpec &c : inv.clusters) {
+        if (wanted.isEmpty() ? !firstWithRole(c, QStringLiteral("coordinator")).isEmpty()
+                             : c.name == wanted) {
+            *cluster = c;
+            return true;
+        }
+    }
+    usage(wanted.isEmpty() ? QStringLiteral("%1 has no cluster with a coordinator; name one "
+                                            "with --cluster")
+                                 .arg(path)
+                           : QStringLiteral("cluster %1 is not in %2").arg(wanted, path));
+    return false;
+}
+
+int CtlCommand::shard()
+{
+    ClusterSpec cluster;
+    if (!loadShardingCluster(&cluster))
+        return 2;
+    ShardingSpec spec;
+    spec.cluster = cluster.name;
+    spec.coordinator = m_parser.value(QStringLiteral("coordinator"));
+    if (spec.coordinator.isEmpty())
+        spec.coordinator = firstWithRole(cluster, QStringLiteral("coordinator"));
+    if (m_parser.isSet(QStringLiteral("workers"))) {
+        spec.workers =
+            m_parser.value(QStringLiteral("workers")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    } else {
+        for (const NodeSpec &n : cluster.nodes)
+            if (n.role == QLatin1String("worker"))
+                spec.workers << n.name;
+    }
+    const QString table = m_parser.value(QStringLiteral("table"));
+    if (table.isEmpty())
+        return usage(QStringLiteral("shard needs --table schema.table"));
+    // schema.table, either part possibly quoted: "Sales Data"."Users"
+    const qsizetype dot = table.startsWith(QLatin1Char('"')) ? table.indexOf(QStringLiteral("\"."))
+                                                             : table.indexOf(QLatin1Char('.'));
+    auto unquote = [](QString part) {
+        part = part.trimmed();
+        if (part.size() >= 2 && part.startsWith(QLatin1Char('"')) &&
+            part.endsWith(QLatin1Char('"')))
+            part =
+                part.mid(1, part.size() - 2).replace(QStringLiteral("\"\""), QStringLiteral("\""));
+        return part;
+    };
+    if (dot < 0) {
+        spec.table = unquote(table);
+    } else {
+        const qsizetype split = table.startsWith(QLatin1Char('"')) ? dot + 1 : dot;
+        spec.schema = unquote(table.left(split));
+        spec.table = unquote(table.mid(split + 1));
+    }
+    spec.key = m_parser.value(QStringLiteral("key"));
+    if (spec.key.isEmpty())
+        return usage(QStringLiteral("shard needs --key COLUMN"));
+    if (!strategyFromName(m_parser.value(QStringLiteral("strategy")), &spec.strategy))
+        return usage(QStringLiteral("unknown strategy \"%1\" (hash, range or geo)")
+                         .arg(m_parser.value(QStringLiteral("strategy"))));
+    spec.shardCount = m_parser.value(QStringLiteral("shards")).toInt();
+    QString error;
+    if (spec.strategy == ShardStrategy::Range &&
+        !parseRanges(m_parser.value(QStringLiteral("ranges")), &spec.ranges, &error))
+        return usage(error);
+    if (!cluster.node(spec.coordinator))
+        return usage(QStringLiteral("no coordinator: give --coordinator NODE"));
+
+    // Every worker must answer before anything is planned.
+    QStringList unreachable;
+    for (const QString &w : std::as_const(spec.workers)) {
+        const NodeSpec *n = cluster.node(w);
+        if (!n)
+            continue; // the review names it
+        PgConnection c;
+        c.setParams(ConnectionParams::fromNode(*n));
+        if (!c.waitForReady(10000))
+            unreachable << QStringLiteral("%1: %2").arg(w, c.lastError().trimmed());
+    }
+    if (!unreachable.isEmpty()) {
+        m_err << "pgdeckctl: workers not reachable, nothing changed:\n  "
+              << unreachable.join(QStringLiteral("\n  ")) << "\n";
+        m_err.flush();
+        return 1;
+    }
+    PgConnection coord;
+    coord.setParams(ConnectionParams::fromNode(*cluster.node(spec.coordinator)));
+    if (!coord.waitForReady(10000)) {
+        m_err << "pgdeckctl: coordinator " << spec.coordinator
+              << " not reachable: " << coord.lastError() << "\n";
+        m_err.flush();
+        return 1;
+    }
+    const NativeBackend backend;
+    m_out << "backend: " << backend.name() << "\n";
+    TableInfo info;
+    if (!inspect::table(coord, spec.schema, spec.table, &info, &error)) {
+        m_err << "pgdeckctl: " << error << "\n";
+        m_err.flush();
+        return 1;
+    }
+    ShardingSpec applied = spec;
+    if (m_parser.isSet(QStringLiteral("rollback"))) {
+        ShardingReview review;
+        if (spec.strategy == ShardStrategy::Geo) // regions from the kept original
+            review = reviewSharding(coord, spec, info, cluster);
+        const Plan plan = backend.rollbackPlan(spec, info, review, cluster);
+        return m_parser.isSet(QStringLiteral("apply")) ? runPlan(plan) : printPlan(plan);
+    }
+    ShardingReview review = reviewSharding(coord, spec, info, cluster);
+    backend.review(spec, info, &review);
+    m_out << QStringLiteral("table %1: %2 rows, %3\n")
+                 .arg(spec.qualifiedTable())
+                 .arg(review.rows)
+                 .arg(bytes(info.sizeBytes));
+    for (const QString &w : std::as_const(review.warnings))
+        m_out << "warning: " << w << "\n";
+    if (!review.ok()) {
+        m_out.flush();
+        for (const QString &e : std::as_const(review.errors))
+            m_err << "error: " << e << "\n";
+        m_err << "pgdeckctl: nothing changed\n";
+        m_err.flush();
+        return 1;
+    }
+    const Plan plan = backend.plan(applied, info, review, cluster);
+    if (!m_parser.isSet(QStringLiteral("apply")))
+        return printPlan(plan);
+    m_out.flush();
+    return runPlan(plan);
+}
+
+int CtlCommand::shards()
+{
+    ClusterSpec cluster;
+    if (!loadShardingCluster(&cluster))
+        return 2;
+    const QString coordName = firstWithRole(cluster, QStringLiteral("coordinator"));
+    PgConnection coord;
+    coord.setParams(ConnectionParams::fromNode(*cluster.node(coordName)));
+    if (!coord.waitForReady(10000)) {
+        m_err << "pgdeckctl: coordinator " << coordName << " not reachable: " << coord.lastError()
+              << "\n";
+        m_err.flush();
+        return 1;
+    }
+    // Foreign partitions: the native backend's shards.
+    const PgResult r = coord.execSync(
+        QStringLiteral(
+            "select p.oid::regclass::text, c.relname, pg_get_expr(c.relpartbound, c.oid), "
+            "s.srvname, coalesce((select option_value from pg_options_to_table(ft.ftoptions) "
+            "where option_name = 'schema_name'), n.nspname), coalesce((select option_value from "
+            "pg_options_to_table(ft.ftoptions) where option_name = 'table_name'), c.relname) "
+            "from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace n on "
+            "n.oid = c.relnamespace join pg_class p on p.oid = i.inhparent join "
+            "pg_foreign_table ft on ft.ftrelid = c.oid join pg_foreign_server s on s.oid = "
+            "ft.ftserver order by 1, 2"),
+        {}, 30000);
+    if (!r.ok()) {
+        m_err << "pgdeckctl: " << r.errorMessage() << "\n";
+        m_err.flush();
+        return 1;
+    }
+    struct Row {
+        QString table, shard, bound, worker, remote;
+        qint64 rows = -1, bytes = -1;
+    };
+    QList<Row> rows;
+    QMap<QString, QStringList> perWorker; // worker -> remote relations
+    for (int i = 0; i < r.rowCount(); ++i) {
+        Row row{r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)};
+        if (row.worker.startsWith(QLatin1String("pgdeck_")))
+            row.worker = row.worker.mid(7);
+        row.remote = sql::quoteQualified(r.text(i, 4), r.text(i, 5));
+        perWorker[row.worker] << row.remote;
+        rows << row;
+    }
+    // Sizes from each worker, one query per worker.
+    for (auto it = perWorker.cbegin(); it != perWorker.cend(); ++it) {
+        const NodeSpec *n = cluster.node(it.key());
+        if (!n)
+            continue;
+        PgConnection w;
+        w.setParams(ConnectionParams::fromNode(*n));
+        if (!w.waitForReady(10000))
+            continue;
+        const PgResult s = w.execSync(
+            QStringLiteral("select t, pg_total_relation_size(to_regclass(t)), "
+                           "(select greatest(reltuples, 0)::bigint from pg_class where oid = "
+                           "to_regclass(t)) from unnest($1::text[]) t"),
+            {QStringLiteral("{") +
+             [&] {
+                 QStringList q;
+                 for (const QString &t : it.value())
+                     q << QStringLiteral("\"%1\"").arg(
+                         QString(t)
+                             .replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+                             .replace(QLatin1Char('"'), QStringLiteral("\\\"")));
+                 return q.join(QLatin1Char(','));
+             }() +
+             QStringLiteral("}")},
+            30000);
+        for (int i = 0; s.ok() && i < s.rowCount(); ++i)
+            for (Row &row : rows)
+                if (row.worker == it.key() && row.remote == s.text(i, 0)) {
+                    row.bytes = s.text(i, 1).toLongLong();
+                    row.rows = s.text(i, 2).toLongLong();
+                }
+    }
+    QMap<QString, qint64> workerBytes;
+    for (const Row &row : std::as_const(rows))
+        workerBytes[row.worker] += qMax<qint64>(0, row.bytes);
+    qint64 maxBytes = 0, sum = 0;
+    for (qint64 b : std::as_const(workerBytes)) {
+        maxBytes = qMax(maxBytes, b);
+        sum += b;
+    }
+    const double skew = workerBytes.isEmpty() || sum == 0
+                            ? 0
+                            : double(maxBytes) / (double(sum) / double(workerBytes.size()));
+    if (m_parser.isSet(QStringLiteral("json"))) {
+        QJsonArray shardsJson;
+        for (const Row &row : std::as_const(rows))
+            shardsJson.append(QJsonObject{{QStringLiteral("table"), row.table},
+                                          {QStringLiteral("shard"), row.shard},
+                                          {QStringLiteral("worker"), row.worker},
+                                          {QStringLiteral("bound"), row.bound},
+                                          {QStringLiteral("rows"), row.rows},
+                                          {QStringLiteral("bytes"), row.bytes}});
+        QJsonObject workers;
+        for (auto it = workerBytes.cbegin(); it != workerBytes.cend(); ++it)
+            workers.insert(it.key(), it.value());
+        m_out << QJsonDocument(QJsonObject{{QStringLiteral("cluster"), cluster.name},
+                                           {QStringLiteral("backend"), QStringLiteral("native")},
+                                           {QStringLiteral("shards"), shardsJson},
+                                           {QStringLiteral("bytes_per_worker"), workers},
+                                           {QStringLiteral("skew"), skew}})
+                     .toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    if (rows.isEmpty()) {
+        m_out << "cluster " << cluster.name << ": no sharded tables\n";
+        return 0;
+    }
+    TextTable t({QStringLiteral("TABLE"), QStringLiteral("SHARD"), QStringLiteral("WORKER"),
+                 QStringLiteral("BOUND"), QStringLiteral("ROWS~"), QStringLiteral("SIZE")},
+                {false, false, false, false, true, true});
+    for (const Row &row : std::as_const(rows))
+        t.add({{row.table},
+               {row.shard},
+               {row.worker},
+               {row.bound},
+               {row.rows < 0 ? QStringLiteral("?") : QString::number(row.rows)},
+               {row.bytes < 0 ? QStringLiteral("?") : bytes(row.bytes)}});
+    m_out << t.render(false);
+    for (auto it = workerBytes.cbegin(); it != workerBytes.cend(); ++it)
+        m_out << QStringLiteral("%1: %2\n").arg(it.key(), bytes(it.value()));
+    m_out << QStringLiteral("skew (largest worker / mean): %1\n").arg(skew, 0, 'f', 2);
+    return 0;
+}
+
+} // namespace pgdeck
