@@ -9,7 +9,7 @@
 #include "plan/plan.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxconfig.h"
-#include "sharding/nativebackend.h"
+#include "sharding/shardingbackend.h"
 #include "sharding/shardingreview.h"
 #include "sharding/tableinfo.h"
 #include "texttable.h"
@@ -155,7 +155,13 @@ int CtlCommand::shard()
         m_err.flush();
         return 1;
     }
-    const NativeBackend backend;
+    const std::unique_ptr<ShardingBackend> chosen = detectBackend(coord, &error);
+    if (!chosen) {
+        m_err << "pgdeckctl: " << error << "\n";
+        m_err.flush();
+        return 1;
+    }
+    const ShardingBackend &backend = *chosen;
     m_out << "backend: " << backend.name() << "\n";
     TableInfo info;
     if (!inspect::table(coord, spec.schema, spec.table, &info, &error)) {

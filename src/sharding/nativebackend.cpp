@@ -33,20 +33,6 @@ QString rowFingerprintSql(const QString &qualifiedTable)
         .arg(qualifiedTable);
 }
 
-std::unique_ptr<ShardingBackend> detectBackend(PgConnection &coordinator, QString *error)
-{
-    const PgResult r = coordinator.execSync(
-        QStringLiteral(
-            "select exists (select 1 from pg_available_extensions where name = 'citus')"),
-        {}, 15000);
-    if (!r.ok()) {
-        *error = r.errorMessage().trimmed();
-        return nullptr;
-    }
-    // Citus' backend is chosen by the caller when it is built in; see CitusBackend.
-    return std::make_unique<NativeBackend>();
-}
-
 QString NativeBackend::shardTableDdl(const TableInfo &table, const QString &schema,
                                      const QString &shardTable)
 {
