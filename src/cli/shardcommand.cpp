@@ -9,6 +9,7 @@
 #include "plan/plan.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxconfig.h"
+#include "sharding/sharddistribution.h"
 #include "sharding/shardingbackend.h"
 #include "sharding/shardingreview.h"
 #include "sharding/tableinfo.h"
@@ -205,127 +206,57 @@ int CtlCommand::shards()
     ClusterSpec cluster;
     if (!loadShardingCluster(&cluster))
         return 2;
-    const QString coordName = firstWithRole(cluster, QStringLiteral("coordinator"));
-    PgConnection coord;
-    coord.setParams(ConnectionParams::fromNode(*cluster.node(coordName)));
-    if (!coord.waitForReady(10000)) {
-        m_err << "pgdeckctl: coordinator " << coordName << " not reachable: " << coord.lastError()
-              << "\n";
+    ShardDistribution d;
+    QString error;
+    if (!readShardDistribution(cluster, firstWithRole(cluster, QStringLiteral("coordinator")), &d,
+                               &error)) {
+        m_err << "pgdeckctl: " << error << "\n";
         m_err.flush();
         return 1;
     }
-    // Foreign partitions: the native backend's shards.
-    const PgResult r = coord.execSync(
-        QStringLiteral(
-            "select p.oid::regclass::text, c.relname, pg_get_expr(c.relpartbound, c.oid), "
-            "s.srvname, coalesce((select option_value from pg_options_to_table(ft.ftoptions) "
-            "where option_name = 'schema_name'), n.nspname), coalesce((select option_value from "
-            "pg_options_to_table(ft.ftoptions) where option_name = 'table_name'), c.relname) "
-            "from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace n on "
-            "n.oid = c.relnamespace join pg_class p on p.oid = i.inhparent join "
-            "pg_foreign_table ft on ft.ftrelid = c.oid join pg_foreign_server s on s.oid = "
-            "ft.ftserver order by 1, 2"),
-        {}, 30000);
-    if (!r.ok()) {
-        m_err << "pgdeckctl: " << r.errorMessage() << "\n";
-        m_err.flush();
-        return 1;
-    }
-    struct Row {
-        QString table, shard, bound, worker, remote;
-        qint64 rows = -1, bytes = -1;
-    };
-    QList<Row> rows;
-    QMap<QString, QStringList> perWorker; // worker -> remote relations
-    for (int i = 0; i < r.rowCount(); ++i) {
-        Row row{r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)};
-        if (row.worker.startsWith(QLatin1String("pgdeck_")))
-            row.worker = row.worker.mid(7);
-        row.remote = sql::quoteQualified(r.text(i, 4), r.text(i, 5));
-        perWorker[row.worker] << row.remote;
-        rows << row;
-    }
-    // Sizes from each worker, one query per worker.
-    for (auto it = perWorker.cbegin(); it != perWorker.cend(); ++it) {
-        const NodeSpec *n = cluster.node(it.key());
-        if (!n)
-            continue;
-        PgConnection w;
-        w.setParams(ConnectionParams::fromNode(*n));
-        if (!w.waitForReady(10000))
-            continue;
-        const PgResult s = w.execSync(
-            QStringLiteral("select t, pg_total_relation_size(to_regclass(t)), "
-                           "(select greatest(reltuples, 0)::bigint from pg_class where oid = "
-                           "to_regclass(t)) from unnest($1::text[]) t"),
-            {QStringLiteral("{") +
-             [&] {
-                 QStringList q;
-                 for (const QString &t : it.value())
-                     q << QStringLiteral("\"%1\"").arg(
-                         QString(t)
-                             .replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-                             .replace(QLatin1Char('"'), QStringLiteral("\\\"")));
-                 return q.join(QLatin1Char(','));
-             }() +
-             QStringLiteral("}")},
-            30000);
-        for (int i = 0; s.ok() && i < s.rowCount(); ++i)
-            for (Row &row : rows)
-                if (row.worker == it.key() && row.remote == s.text(i, 0)) {
-                    row.bytes = s.text(i, 1).toLongLong();
-                    row.rows = s.text(i, 2).toLongLong();
-                }
-    }
-    QMap<QString, qint64> workerBytes;
-    for (const Row &row : std::as_const(rows))
-        workerBytes[row.worker] += qMax<qint64>(0, row.bytes);
-    qint64 maxBytes = 0, sum = 0;
-    for (qint64 b : std::as_const(workerBytes)) {
-        maxBytes = qMax(maxBytes, b);
-        sum += b;
-    }
-    const double skew = workerBytes.isEmpty() || sum == 0
-                            ? 0
-                            : double(maxBytes) / (double(sum) / double(workerBytes.size()));
+    const QMap<QString, qint64> perWorker = d.bytesPerWorker();
     if (m_parser.isSet(QStringLiteral("json"))) {
         QJsonArray shardsJson;
-        for (const Row &row : std::as_const(rows))
-            shardsJson.append(QJsonObject{{QStringLiteral("table"), row.table},
-                                          {QStringLiteral("shard"), row.shard},
-                                          {QStringLiteral("worker"), row.worker},
-                                          {QStringLiteral("bound"), row.bound},
-                                          {QStringLiteral("rows"), row.rows},
-                                          {QStringLiteral("bytes"), row.bytes}});
+        for (const ShardPlacement &p : std::as_const(d.placements))
+            shardsJson.append(QJsonObject{{QStringLiteral("table"), p.table},
+                                          {QStringLiteral("shard"), p.shard},
+                                          {QStringLiteral("worker"), p.worker},
+                                          {QStringLiteral("bound"), p.bound},
+                                          {QStringLiteral("rows"), p.rows},
+                                          {QStringLiteral("bytes"), p.bytes}});
         QJsonObject workers;
-        for (auto it = workerBytes.cbegin(); it != workerBytes.cend(); ++it)
+        for (auto it = perWorker.cbegin(); it != perWorker.cend(); ++it)
             workers.insert(it.key(), it.value());
         m_out << QJsonDocument(QJsonObject{{QStringLiteral("cluster"), cluster.name},
-                                           {QStringLiteral("backend"), QStringLiteral("native")},
+                                           {QStringLiteral("backend"), d.backend},
                                            {QStringLiteral("shards"), shardsJson},
                                            {QStringLiteral("bytes_per_worker"), workers},
-                                           {QStringLiteral("skew"), skew}})
+                                           {QStringLiteral("skew"), d.skew()}})
                      .toJson(QJsonDocument::Indented);
         return 0;
     }
-    if (rows.isEmpty()) {
+    if (d.placements.isEmpty()) {
         m_out << "cluster " << cluster.name << ": no sharded tables\n";
         return 0;
     }
     TextTable t({QStringLiteral("TABLE"), QStringLiteral("SHARD"), QStringLiteral("WORKER"),
                  QStringLiteral("BOUND"), QStringLiteral("ROWS~"), QStringLiteral("SIZE")},
                 {false, false, false, false, true, true});
-    for (const Row &row : std::as_const(rows))
-        t.add({{row.table},
-               {row.shard},
-               {row.worker},
-               {row.bound},
-               {row.rows < 0 ? QStringLiteral("?") : QString::number(row.rows)},
-               {row.bytes < 0 ? QStringLiteral("?") : bytes(row.bytes)}});
+    for (const ShardPlacement &p : std::as_const(d.placements))
+        t.add({{p.table},
+               {p.shard},
+               {p.worker},
+               {p.bound},
+               {p.rows < 0 ? QStringLiteral("?") : QString::number(p.rows)},
+               {p.bytes < 0 ? QStringLiteral("?") : bytes(p.bytes)}});
     m_out << t.render(false);
-    for (auto it = workerBytes.cbegin(); it != workerBytes.cend(); ++it)
-        m_out << QStringLiteral("%1: %2\n").arg(it.key(), bytes(it.value()));
-    m_out << QStringLiteral("skew (largest worker / mean): %1\n").arg(skew, 0, 'f', 2);
+    const QMap<QString, int> counts = d.shardsPerWorker();
+    for (auto it = perWorker.cbegin(); it != perWorker.cend(); ++it)
+        m_out << QStringLiteral("%1: %2 shards, %3\n")
+                     .arg(it.key())
+                     .arg(counts.value(it.key()))
+                     .arg(bytes(it.value()));
+    m_out << QStringLiteral("skew (largest worker / mean): %1\n").arg(d.skew(), 0, 'f', 2);
     return 0;
 }
 
