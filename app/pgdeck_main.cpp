@@ -110,7 +110,8 @@ int main(int argc, char **argv)
         return 2;
     }
     const QStringList pageNames{QStringLiteral("overview"), QStringLiteral("replication"),
-                                QStringLiteral("nodes"), QStringLiteral("events")};
+                                QStringLiteral("nodes"), QStringLiteral("events"),
+                                QStringLiteral("shards")};
     const int page = parser.isSet(pageOpt) ? int(pageNames.indexOf(parser.value(pageOpt))) : 0;
     if (page < 0) {
         warn(QStringLiteral("--page must be one of: %1").arg(pageNames.join(QStringLiteral(", "))));

@@ -14,6 +14,8 @@
 #include "replication/replicationpage.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxbuilddialog.h"
+#include "sharding/shardingwizard.h"
+#include "shards/shardspage.h"
 #include "topology/topology.h"
 #include "topology/topologyview.h"
 
@@ -51,6 +53,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_overviewPage(new OverviewPage)
     , m_replicationPage(new ReplicationPage(&m_history))
     , m_eventsPage(new EventsPage)
+    , m_shardsPage(new ShardsPage)
     , m_refreshTimer(new QTimer(this))
     , m_saveTimer(new QTimer(this))
     , m_rotateTimer(new QTimer(this))
@@ -85,6 +88,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_replicationPage, tr("Replication"));
     m_pages->addTab(m_nodesPage, tr("Nodes"));
     m_pages->addTab(m_eventsPage, tr("Events"));
+    m_pages->addTab(m_shardsPage, tr("Shards"));
     // Pages redraw from the latest snapshots on a steady beat, not on every status.
     m_refreshTimer->setInterval(500);
     connect(m_refreshTimer, &QTimer::timeout, this, &MainWindow::refreshPages);
@@ -142,6 +146,9 @@ void MainWindow::createMenus()
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("Build and open the &sandbox"), this, &MainWindow::startDefaultSandbox);
     file->addSeparator();
+    QAction *shard = file->addAction(tr("S&hard a Table…"), this, &MainWindow::openShardingWizard);
+    shard->setObjectName(QStringLiteral("shardTableAction"));
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -154,6 +161,19 @@ void MainWindow::createMenus()
     QAction *about = help->addAction(tr("&About pgdeck"), this, &MainWindow::about);
     about->setMenuRole(QAction::AboutRole);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::openShardingWizard()
+{
+    const ClusterSpec *cluster = m_inventory.cluster(m_currentCluster);
+    if (!cluster) {
+        QMessageBox::information(this, tr("Shard a Table"),
+                                 tr("Open an inventory and choose a cluster first."));
+        return;
+    }
+    auto *wizard = new ShardingWizard(*cluster, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->show();
 }
 
 bool MainWindow::openInventory(const QString &path, QString *error)
@@ -372,6 +392,7 @@ void MainWindow::showCluster(const QString &cluster)
     m_currentCluster = cluster;
     m_overviewPage->setCluster(*spec);
     m_replicationPage->setCluster(*spec);
+    m_shardsPage->setCluster(*spec);
     m_nodesPage->showCluster(m_inventory.clusters.size() > 1 ? cluster : QString());
     refreshPages();
 }

@@ -25,6 +25,7 @@ class OverviewPage;
 class ReplicationPage;
 class InventoryTreeModel;
 class MonitorThread;
+class ShardsPage;
 class NodesPage;
 class NodesTableModel;
 class SandboxBuildDialog;
@@ -78,6 +79,7 @@ private:
     void createMenus();
     void openInventoryDialog();
     void startDefaultSandbox();
+    void openShardingWizard(); // for the cluster shown
     void about();
     void onStatuses(const QList<NodeStatus> &statuses);
     void onTreeClicked(const QModelIndex &index);
@@ -105,6 +107,7 @@ private:
     OverviewPage *m_overviewPage;
     ReplicationPage *m_replicationPage;
     EventsPage *m_eventsPage;
+    ShardsPage *m_shardsPage;
     MetricHistory m_history;
     QHash<QString, EventDetector> m_detectors; // per cluster
     std::unique_ptr<HistoryStore> m_store;

@@ -157,7 +157,8 @@ private Q_SLOTS:
         // Record every state the node passes through: "down" may last only one poll.
         QList<NodeStatus::Health> seen;
         connect(&probe, &NodeProbe::statusChanged, this, [&](const NodeStatus &st) {
-            if (st.node == QLatin1String("primary") && (seen.isEmpty() || seen.last() != st.health()))
+            if (st.node == QLatin1String("primary") &&
+                (seen.isEmpty() || seen.last() != st.health()))
                 seen << st.health();
         });
         QTRY_VERIFY_WITH_TIMEOUT(seen.contains(NodeStatus::Health::Stale), 5000);
@@ -165,8 +166,8 @@ private Q_SLOTS:
             probe.status(QStringLiteral("primary")).lastError.contains(QLatin1String("no answer")));
         QTRY_VERIFY_WITH_TIMEOUT(seen.contains(NodeStatus::Health::Down), 20000);
         // A fresh connection gets a fresh backend: up again without the frozen one.
-        QTRY_VERIFY_WITH_TIMEOUT(seen.lastIndexOf(NodeStatus::Health::Up)
-                                     > seen.indexOf(NodeStatus::Health::Down),
+        QTRY_VERIFY_WITH_TIMEOUT(seen.lastIndexOf(NodeStatus::Health::Up) >
+                                     seen.indexOf(NodeStatus::Health::Down),
                                  20000);
         QVERIFY(seen.indexOf(NodeStatus::Health::Stale) < seen.indexOf(NodeStatus::Health::Down));
     }

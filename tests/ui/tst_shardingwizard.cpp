@@ -1,0 +1,327 @@
+// The sharding wizard on a real sharded sandbox (coordinator + two workers on 127.0.0.1):
+// walked page by page offscreen as a user would, bad choices refused with the core's own
+// messages, and one run on a copy of the sample table. Every page is saved as a PNG.
+#include "inventory/inventoryloader.h"
+#include "pg/pgconnection.h"
+#include "sandbox/sandbox.h"
+#include "sharding/previewpage.h"
+#include "sharding/runpage.h"
+#include "sharding/shardingwizard.h"
+#include "sharding/strategypage.h"
+
+#include <QAbstractButton>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace pgdeck;
+
+class TestShardingWizard : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_tmp{QDir::tempPath() + QStringLiteral("/pgdeck-wizard-test-XXXXXX")};
+    QString m_dir;
+    int m_port = 0;
+    ClusterSpec m_cluster;
+
+    int ctl(const QStringList &args, QString *out = nullptr)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGDECK_STATE_DIR"), m_tmp.path() + QStringLiteral("/state"));
+        p.setProcessEnvironment(env);
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(qEnvironmentVariable("PGDECKCTL"), args);
+        if (!p.waitForFinished(300000))
+            p.kill();
+        if (out)
+            *out = QString::fromLocal8Bit(p.readAll());
+        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+    QString query(const QString &node, const QString &sql)
+    {
+        PgConnection c;
+        c.setParams(ConnectionParams::fromNode(*m_cluster.node(node)));
+        if (!c.waitForReady(10000))
+            return QStringLiteral("<no connection: %1>").arg(c.lastError());
+        const PgResult r = c.execSync(sql, {}, 120000);
+        return r.ok() ? r.text(0, 0) : QStringLiteral("<error: %1>").arg(r.errorMessage());
+    }
+    void exec(const QString &node, const QString &sql)
+    {
+        PgConnection c;
+        c.setParams(ConnectionParams::fromNode(*m_cluster.node(node)));
+        QVERIFY2(c.waitForReady(10000), qPrintable(c.lastError()));
+        const PgResult r = c.execSync(sql, {}, 120000);
+        QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+    }
+    void grab(QWidget *w, const QString &page)
+    {
+        QCoreApplication::processEvents();
+        const QImage image = w->grab().toImage();
+        QVERIFY(!image.isNull());
+        QVERIFY(image.save(m_tmp.filePath(QStringLiteral("wizard-%1.png").arg(page))));
+        QVERIFY(image.save(QStringLiteral("/tmp/wizard-%1.png").arg(page)));
+    }
+    template <typename T> static T *child(QWidget *w, const char *name)
+    {
+        T *c = w->findChild<T *>(QLatin1String(name));
+        if (!c)
+            qWarning("no %s", name);
+        return c;
+    }
+    static QStringList reviewItems(QWidget *w, const QString &kind)
+    {
+        QStringList out;
+        auto *list = child<QListWidget>(w, "reviewList");
+        for (int i = 0; list && i < list->count(); ++i)
+            if (list->item(i)->data(Qt::UserRole).toString() == kind)
+                out << list->item(i)->text();
+        return out;
+    }
+    static void chooseKey(QWidget *w, const QString &column)
+    {
+        auto *key = child<QComboBox>(w, "keyCombo");
+        key->setCurrentIndex(key->findData(column));
+    }
+    // Pages 1 and 2: connected, `table` chosen.
+    void toStrategyPage(ShardingWizard &w, const QString &table)
+    {
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QAbstractButton *next = w.button(QWizard::NextButton);
+        QCOMPARE(w.currentId(), int(ShardingWizard::CoordinatorPageId));
+        QVERIFY(!next->isEnabled());
+        child<QPushButton>(&w, "connectButton")->click();
+        auto *status = child<QLabel>(&w, "connectionStatus");
+        QVERIFY2(next->isEnabled(), qPrintable(status->text()));
+        w.next();
+        QCOMPARE(w.currentId(), int(ShardingWizard::TablePageId));
+        auto *tables = child<QTableWidget>(&w, "tableList");
+        int row = -1;
+        for (int i = 0; i < tables->rowCount(); ++i)
+            if (tables->item(i, 0)->text() == table)
+                row = i;
+        QVERIFY2(row >= 0, qPrintable(table));
+        tables->selectRow(row);
+        QVERIFY(next->isEnabled());
+        w.next();
+        QCOMPARE(w.currentId(), int(ShardingWizard::StrategyPageId));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (qEnvironmentVariable("PGDECKCTL").isEmpty())
+            QSKIP("PGDECKCTL is not set; run through ctest");
+        QString error;
+        if (Sandbox::findBinDir(&error).isEmpty())
+            QSKIP(qPrintable(error));
+        QFile::setPermissions(m_tmp.path(), QFile::Permissions(0x7755));
+        // The executor's journal and audit log stay in the temp dir.
+        qputenv("PGDECK_STATE_DIR", QFile::encodeName(m_tmp.path() + QStringLiteral("/state")));
+        m_dir = m_tmp.path() + QStringLiteral("/sharded");
+        m_port =
+            Sandbox::findFreePorts(43000 + int(QCoreApplication::applicationPid() % 1000) * 5, 3);
+        QVERIFY(m_port > 0);
+        QString out;
+        QCOMPARE(ctl({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--shape"),
+                      QStringLiteral("sharded"), QStringLiteral("--dir"), m_dir,
+                      QStringLiteral("--port"), QString::number(m_port)},
+                     &out),
+                 0);
+        Inventory inv;
+        QList<InventoryError> errors;
+        QVERIFY(InventoryLoader::load(m_dir + QStringLiteral("/inventory.yaml"), &inv, &errors));
+        m_cluster = inv.clusters.first();
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_dir.isEmpty())
+            ctl({QStringLiteral("sandbox"), QStringLiteral("down"), QStringLiteral("--dir"),
+                 m_dir});
+    }
+
+    void unreachableWorkerBlocksNext()
+    {
+        ClusterSpec cluster = m_cluster;
+        const int dead = Sandbox::findFreePorts(m_port + 500, 1);
+        for (NodeSpec &n : cluster.nodes)
+            if (n.name == QLatin1String("worker2"))
+                n.port = dead;
+        ShardingWizard w(cluster);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        child<QPushButton>(&w, "connectButton")->click();
+        const QString status = child<QLabel>(&w, "connectionStatus")->text();
+        QVERIFY2(status.contains(QStringLiteral("worker2")), qPrintable(status));
+        QVERIFY2(status.contains(QString::number(dead)) ||
+                     status.contains(QStringLiteral("refused")),
+                 qPrintable(status));
+        QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+        grab(&w, QStringLiteral("coordinator-unreachable"));
+    }
+
+    void walkToPreview()
+    {
+        ShardingWizard w(m_cluster);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QAbstractButton *next = w.button(QWizard::NextButton);
+
+        // 1. Coordinator and workers: defaults from the roles, connected.
+        QCOMPARE(child<QComboBox>(&w, "coordinatorCombo")->currentData().toString(),
+                 QStringLiteral("coordinator"));
+        QCOMPARE(child<QListWidget>(&w, "workerList")->count(), 2);
+        QVERIFY(!next->isEnabled());
+        child<QPushButton>(&w, "connectButton")->click();
+        const QString status = child<QLabel>(&w, "connectionStatus")->text();
+        QVERIFY2(next->isEnabled(), qPrintable(status));
+        QVERIFY2(status.contains(QStringLiteral("backend")), qPrintable(status));
+        QVERIFY2(status.contains(QStringLiteral("PostgreSQL 1")), qPrintable(status));
+        QVERIFY2(status.contains(QStringLiteral("worker2")), qPrintable(status));
+        grab(&w, QStringLiteral("coordinator"));
+
+        // 2. Table: public.users with its columns and primary key.
+        w.next();
+        QCOMPARE(w.currentId(), int(ShardingWizard::TablePageId));
+        QVERIFY(!next->isEnabled());
+        auto *tables = child<QTableWidget>(&w, "tableList");
+        int row = -1;
+        for (int i = 0; i < tables->rowCount(); ++i)
+            if (tables->item(i, 0)->text() == QLatin1String("public.users"))
+                row = i;
+        QVERIFY(row >= 0);
+        tables->selectRow(row);
+        QVERIFY(next->isEnabled());
+        QCOMPARE(child<QTableWidget>(&w, "columnList")->rowCount(), 5);
+        const QString details = child<QLabel>(&w, "tableDetails")->text();
+        QVERIFY2(details.contains(QStringLiteral("Primary key:</b> id")), qPrintable(details));
+        grab(&w, QStringLiteral("table"));
+
+        // 3. Strategy: hash on id checks clean.
+        w.next();
+        QCOMPARE(w.currentId(), int(ShardingWizard::StrategyPageId));
+        QVERIFY(child<QRadioButton>(&w, "hashRadio")->isChecked());
+        QCOMPARE(child<QComboBox>(&w, "keyCombo")->currentData().toString(), QStringLiteral("id"));
+        QVERIFY(!next->isEnabled());
+        child<QPushButton>(&w, "checkButton")->click();
+        QVERIFY2(reviewItems(&w, QStringLiteral("error")).isEmpty(),
+                 qPrintable(reviewItems(&w, QStringLiteral("error")).join('\n')));
+        QCOMPARE(reviewItems(&w, QStringLiteral("ok")).size(), 1);
+        QVERIFY(next->isEnabled());
+        grab(&w, QStringLiteral("strategy"));
+
+        // A range with a gap: the core's message, Next stays disabled.
+        child<QRadioButton>(&w, "rangeRadio")->click();
+        QVERIFY(!next->isEnabled());
+        auto *ranges = child<QTableWidget>(&w, "rangeTable");
+        QCOMPARE(ranges->rowCount(), 2);
+        ranges->item(0, 1)->setText(QStringLiteral("4000"));
+        ranges->item(1, 0)->setText(QStringLiteral("5000"));
+        QCOMPARE(qobject_cast<QComboBox *>(ranges->cellWidget(1, 2))->currentText(),
+                 QStringLiteral("worker2"));
+        child<QPushButton>(&w, "checkButton")->click();
+        QString errors = reviewItems(&w, QStringLiteral("error")).join('\n');
+        QVERIFY2(errors.contains(QStringLiteral("gap between 4000 and 5000")), qPrintable(errors));
+        QVERIFY(!next->isEnabled());
+        grab(&w, QStringLiteral("strategy-range-gap"));
+
+        // Geo on a column whose values match no worker's region.
+        child<QRadioButton>(&w, "geoRadio")->click();
+        chooseKey(&w, QStringLiteral("name"));
+        child<QPushButton>(&w, "checkButton")->click();
+        errors = reviewItems(&w, QStringLiteral("error")).join('\n');
+        QVERIFY2(errors.contains(QStringLiteral("has no worker")), qPrintable(errors));
+        QVERIFY(!next->isEnabled());
+        QVERIFY(child<QLabel>(&w, "geoNote")->text().contains(QStringLiteral("eu → worker1")));
+        grab(&w, QStringLiteral("strategy-geo-error"));
+
+        // Back to hash on id, four shards.
+        child<QRadioButton>(&w, "hashRadio")->click();
+        chooseKey(&w, QStringLiteral("id"));
+        child<QSpinBox>(&w, "shardCountSpin")->setValue(4);
+        QVERIFY(!next->isEnabled());
+        child<QPushButton>(&w, "checkButton")->click();
+        QVERIFY(next->isEnabled());
+
+        // 4. Preview: the plan as text, per node too; the runbook saves.
+        w.next();
+        QCOMPARE(w.currentId(), int(ShardingWizard::PreviewPageId));
+        QVERIFY(next->isEnabled());
+        const QString text = child<QPlainTextEdit>(&w, "previewText")->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("Verify: row count and checksum")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("CREATE FOREIGN TABLE")), qPrintable(text));
+        QVERIFY(child<QTabWidget>(&w, "previewTabs")->count() >= 3);
+        QVERIFY(child<QPlainTextEdit>(&w, "previewText-worker1"));
+        grab(&w, QStringLiteral("preview"));
+        auto *preview = qobject_cast<PreviewPage *>(w.page(ShardingWizard::PreviewPageId));
+        const QString runbook = m_tmp.filePath(QStringLiteral("runbook.sh"));
+        QString error;
+        QVERIFY2(preview->saveRunbook(runbook, &error), qPrintable(error));
+        QFile f(runbook);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().startsWith("#!"));
+        QVERIFY(QFileInfo(runbook).isExecutable());
+
+        // 5. Run page, not started: one row per step.
+        w.next();
+        QCOMPARE(w.currentId(), int(ShardingWizard::RunPageId));
+        QCOMPARE(child<QTableWidget>(&w, "stepTable")->rowCount(), int(w.plan().steps().size()));
+        grab(&w, QStringLiteral("run-ready"));
+        // Nothing changed on the server.
+        QCOMPARE(query(QStringLiteral("coordinator"),
+                       QStringLiteral(
+                           "select relkind from pg_class where oid = 'public.users'::regclass")),
+                 QStringLiteral("r"));
+    }
+
+    void runOnCopy()
+    {
+        exec(QStringLiteral("coordinator"),
+             QStringLiteral("create table public.users_wizard as select * from public.users; "
+                            "alter table public.users_wizard add primary key (id); analyze "
+                            "public.users_wizard"));
+        ShardingWizard w(m_cluster);
+        toStrategyPage(w, QStringLiteral("public.users_wizard"));
+        child<QPushButton>(&w, "checkButton")->click();
+        QVERIFY(w.button(QWizard::NextButton)->isEnabled());
+        w.next();
+        w.next();
+        QCOMPARE(w.currentId(), int(ShardingWizard::RunPageId));
+        auto *run = qobject_cast<RunPage *>(w.page(ShardingWizard::RunPageId));
+        child<QPushButton>(&w, "runButton")->click();
+        QVERIFY(run->isRunning());
+        QVERIFY(!w.button(QWizard::FinishButton)->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(run->hasFinished(), 240000);
+        const QString verify = child<QLabel>(&w, "verifyResult")->text();
+        QVERIFY2(verify.contains(QStringLiteral("Verify: row count and checksum")) &&
+                     verify.contains(QStringLiteral(">done<")),
+                 qPrintable(verify + '\n' + child<QPlainTextEdit>(&w, "runLog")->toPlainText()));
+        QCOMPARE(child<QProgressBar>(&w, "runProgress")->value(), 100);
+        QVERIFY(w.button(QWizard::FinishButton)->isEnabled());
+        grab(&w, QStringLiteral("run-done"));
+        QCOMPARE(query(QStringLiteral("coordinator"),
+                       QStringLiteral("select relkind from pg_class where oid = "
+                                      "'public.users_wizard'::regclass")),
+                 QStringLiteral("p"));
+        QCOMPARE(query(QStringLiteral("coordinator"),
+                       QStringLiteral("select count(*) from public.users_wizard")),
+                 QStringLiteral("100000"));
+    }
+};
+
+QTEST_MAIN(TestShardingWizard)
+#include "tst_shardingwizard.moc"

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "inventory/inventory.h"
+#include "sharding/sharddistribution.h"
+
+#include <QWidget>
+
+class QChartView;
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+class QTimer;
+
+namespace pgdeck {
+
+class ShardTableModel;
+
+// The Shards page: bytes per worker stacked by table, skew, and the filterable, sortable
+// shard list. The distribution is read on a worker thread every 10 s, never on the GUI
+// thread.
+class ShardsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ShardsPage(QWidget *parent = nullptr);
+
+    void setCluster(const ClusterSpec &cluster); // starts reading
+    void refresh();
+    const ShardDistribution &distribution() const { return m_distribution; }
+    QTableView *table() const { return m_table; }
+
+Q_SIGNALS:
+    void refreshed(bool ok);
+
+private:
+    void present(const ShardDistribution &d, const QString &error);
+
+    ClusterSpec m_cluster;
+    QString m_coordinator;
+    ShardDistribution m_distribution;
+    bool m_reading = false;
+    QLabel *m_summary = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QChartView *m_chart = nullptr;
+    QTableView *m_table = nullptr;
+    ShardTableModel *m_model = nullptr;
+    QSortFilterProxyModel *m_proxy = nullptr;
+    QTimer *m_timer = nullptr;
+};
+
+} // namespace pgdeck
