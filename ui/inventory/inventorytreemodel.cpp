@@ -135,10 +135,14 @@ QVariant InventoryTreeModel::nodeData(const ClusterItem &c, const NodeItem &n, i
 {
     const NodeStatus &s = n.status;
     switch (role) {
-    case Qt::DisplayRole:
+    case Qt::DisplayRole: {
         if (column == NameColumn)
             return n.spec.name;
-        return s.hasSample() ? s.roleName() : n.spec.role;
+        // A coordinator or worker is a primary to PostgreSQL; its sharding role says more.
+        const bool shardRole =
+            n.spec.role == QLatin1String("coordinator") || n.spec.role == QLatin1String("worker");
+        return s.hasSample() && !(shardRole && !s.inRecovery) ? s.roleName() : n.spec.role;
+    }
     case Qt::DecorationRole:
         return column == NameColumn ? QVariant(HealthStyle::icon(s.health())) : QVariant();
     case Qt::ForegroundRole:
