@@ -26,6 +26,8 @@ public:
 
     void setCluster(const ClusterSpec &cluster); // starts reading
     void refresh();
+    // Shows a distribution read elsewhere (benchmarks, tests).
+    void setDistribution(const ShardDistribution &d) { present(d, {}); }
     const ShardDistribution &distribution() const { return m_distribution; }
     QTableView *table() const { return m_table; }
 
