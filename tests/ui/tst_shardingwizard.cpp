@@ -1,9 +1,9 @@
 // The sharding wizard on a real sharded sandbox (coordinator + two workers on 127.0.0.1):
 // walked page by page offscreen as a user would, bad choices refused with the core's own
 // messages, and one run on a copy of the sample table. Every page is saved as a PNG.
-#include "inventory/inventoryloader.h"
 #include "pg/pgconnection.h"
 #include "sandbox/sandbox.h"
+#include "shardedsandbox.h"
 #include "sharding/previewpage.h"
 #include "sharding/runpage.h"
 #include "sharding/shardingwizard.h"
@@ -30,48 +30,21 @@ using namespace pgdeck;
 class TestShardingWizard : public QObject {
     Q_OBJECT
 private:
-    QTemporaryDir m_tmp{QDir::tempPath() + QStringLiteral("/pgdeck-wizard-test-XXXXXX")};
-    QString m_dir;
-    int m_port = 0;
+    std::unique_ptr<test::ShardedSandbox> m_sandbox;
     ClusterSpec m_cluster;
 
-    int ctl(const QStringList &args, QString *out = nullptr)
-    {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("PGDECK_STATE_DIR"), m_tmp.path() + QStringLiteral("/state"));
-        p.setProcessEnvironment(env);
-        p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start(qEnvironmentVariable("PGDECKCTL"), args);
-        if (!p.waitForFinished(300000))
-            p.kill();
-        if (out)
-            *out = QString::fromLocal8Bit(p.readAll());
-        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    }
-    QString query(const QString &node, const QString &sql)
-    {
-        PgConnection c;
-        c.setParams(ConnectionParams::fromNode(*m_cluster.node(node)));
-        if (!c.waitForReady(10000))
-            return QStringLiteral("<no connection: %1>").arg(c.lastError());
-        const PgResult r = c.execSync(sql, {}, 120000);
-        return r.ok() ? r.text(0, 0) : QStringLiteral("<error: %1>").arg(r.errorMessage());
-    }
+    QString query(const QString &node, const QString &sql) { return m_sandbox->query(node, sql); }
     void exec(const QString &node, const QString &sql)
     {
-        PgConnection c;
-        c.setParams(ConnectionParams::fromNode(*m_cluster.node(node)));
-        QVERIFY2(c.waitForReady(10000), qPrintable(c.lastError()));
-        const PgResult r = c.execSync(sql, {}, 120000);
-        QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+        QString error;
+        QVERIFY2(m_sandbox->exec(node, sql, &error), qPrintable(error));
     }
     void grab(QWidget *w, const QString &page)
     {
         QCoreApplication::processEvents();
         const QImage image = w->grab().toImage();
         QVERIFY(!image.isNull());
-        QVERIFY(image.save(m_tmp.filePath(QStringLiteral("wizard-%1.png").arg(page))));
+        QVERIFY(image.save(m_sandbox->tempPath() + QStringLiteral("/wizard-%1.png").arg(page)));
         QVERIFY(image.save(QStringLiteral("/tmp/wizard-%1.png").arg(page)));
     }
     template <typename T> static T *child(QWidget *w, const char *name)
@@ -123,41 +96,24 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        if (qEnvironmentVariable("PGDECKCTL").isEmpty())
-            QSKIP("PGDECKCTL is not set; run through ctest");
+        const QString why = test::ShardedSandbox::unavailableReason();
+        if (!why.isEmpty())
+            QSKIP(qPrintable(why));
+        m_sandbox = std::make_unique<test::ShardedSandbox>();
         QString error;
-        if (Sandbox::findBinDir(&error).isEmpty())
-            QSKIP(qPrintable(error));
-        QFile::setPermissions(m_tmp.path(), QFile::Permissions(0x7755));
-        // The executor's journal and audit log stay in the temp dir.
-        qputenv("PGDECK_STATE_DIR", QFile::encodeName(m_tmp.path() + QStringLiteral("/state")));
-        m_dir = m_tmp.path() + QStringLiteral("/sharded");
-        m_port =
-            Sandbox::findFreePorts(43000 + int(QCoreApplication::applicationPid() % 1000) * 5, 3);
-        QVERIFY(m_port > 0);
-        QString out;
-        QCOMPARE(ctl({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--shape"),
-                      QStringLiteral("sharded"), QStringLiteral("--dir"), m_dir,
-                      QStringLiteral("--port"), QString::number(m_port)},
-                     &out),
-                 0);
-        Inventory inv;
-        QList<InventoryError> errors;
-        QVERIFY(InventoryLoader::load(m_dir + QStringLiteral("/inventory.yaml"), &inv, &errors));
-        m_cluster = inv.clusters.first();
+        QVERIFY2(
+            m_sandbox->start(43000 + int(QCoreApplication::applicationPid() % 1000) * 5, &error),
+            qPrintable(error));
+        m_cluster = m_sandbox->cluster();
     }
 
-    void cleanupTestCase()
-    {
-        if (!m_dir.isEmpty())
-            ctl({QStringLiteral("sandbox"), QStringLiteral("down"), QStringLiteral("--dir"),
-                 m_dir});
-    }
+    void cleanupTestCase() { m_sandbox.reset(); }
 
     void unreachableWorkerBlocksNext()
     {
         ClusterSpec cluster = m_cluster;
-        const int dead = Sandbox::findFreePorts(m_port + 500, 1);
+        const int dead =
+            Sandbox::findFreePorts(m_cluster.node(QStringLiteral("worker2"))->port + 500, 1);
         for (NodeSpec &n : cluster.nodes)
             if (n.name == QLatin1String("worker2"))
                 n.port = dead;
@@ -268,7 +224,7 @@ private Q_SLOTS:
         QVERIFY(child<QPlainTextEdit>(&w, "previewText-worker1"));
         grab(&w, QStringLiteral("preview"));
         auto *preview = qobject_cast<PreviewPage *>(w.page(ShardingWizard::PreviewPageId));
-        const QString runbook = m_tmp.filePath(QStringLiteral("runbook.sh"));
+        const QString runbook = m_sandbox->tempPath() + QStringLiteral("/runbook.sh");
         QString error;
         QVERIFY2(preview->saveRunbook(runbook, &error), qPrintable(error));
         QFile f(runbook);

@@ -1,17 +1,14 @@
 // The Shards page on a real sharded sandbox: after `pgdeckctl shard --apply`, it lists every
 // shard with rows and bytes read from the workers, stacks bytes per worker, filters, and a
 // screenshot is saved for a look.
-#include "inventory/inventoryloader.h"
-#include "sandbox/sandbox.h"
+#include "shardedsandbox.h"
 #include "shards/shardspage.h"
 
 #include <QAbstractItemModel>
 #include <QDir>
 #include <QLineEdit>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace pgdeck;
@@ -19,57 +16,32 @@ using namespace pgdeck;
 class TestShardsPage : public QObject {
     Q_OBJECT
 private:
-    QTemporaryDir m_tmp{QDir::tempPath() + QStringLiteral("/pgdeck-shards-page-XXXXXX")};
-    QString m_dir;
+    std::unique_ptr<test::ShardedSandbox> m_sandbox;
     ClusterSpec m_cluster;
-
-    int ctl(const QStringList &args)
-    {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("PGDECK_STATE_DIR"), m_tmp.path() + QStringLiteral("/state"));
-        p.setProcessEnvironment(env);
-        p.setProcessChannelMode(QProcess::ForwardedChannels);
-        p.start(qEnvironmentVariable("PGDECKCTL"), args);
-        if (!p.waitForFinished(300000))
-            p.kill();
-        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        if (qEnvironmentVariable("PGDECKCTL").isEmpty())
-            QSKIP("PGDECKCTL is not set; run through ctest");
+        const QString why = test::ShardedSandbox::unavailableReason();
+        if (!why.isEmpty())
+            QSKIP(qPrintable(why));
+        m_sandbox = std::make_unique<test::ShardedSandbox>();
         QString error;
-        if (Sandbox::findBinDir(&error).isEmpty())
-            QSKIP(qPrintable(error));
-        QFile::setPermissions(m_tmp.path(), QFile::Permissions(0x7755));
-        m_dir = m_tmp.path() + QStringLiteral("/sharded");
-        const int port =
-            Sandbox::findFreePorts(44000 + int(QCoreApplication::applicationPid() % 1000) * 5, 3);
-        QVERIFY(port > 0);
-        QCOMPARE(ctl({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--shape"),
-                      QStringLiteral("sharded"), QStringLiteral("--dir"), m_dir,
-                      QStringLiteral("--port"), QString::number(port)}),
-                 0);
-        const QString inv = m_dir + QStringLiteral("/inventory.yaml");
-        QCOMPARE(ctl({QStringLiteral("shard"), QStringLiteral("-i"), inv, QStringLiteral("--table"),
-                      QStringLiteral("public.users"), QStringLiteral("--key"), QStringLiteral("id"),
-                      QStringLiteral("--shards"), QStringLiteral("6"), QStringLiteral("--apply")}),
-                 0);
-        Inventory inventory;
-        QList<InventoryError> errors;
-        QVERIFY(InventoryLoader::load(inv, &inventory, &errors));
-        m_cluster = inventory.clusters.first();
+        QVERIFY2(
+            m_sandbox->start(44000 + int(QCoreApplication::applicationPid() % 1000) * 5, &error),
+            qPrintable(error));
+        QString out;
+        QVERIFY2(m_sandbox->ctl({QStringLiteral("shard"), QStringLiteral("-i"),
+                                 m_sandbox->inventoryPath(), QStringLiteral("--table"),
+                                 QStringLiteral("public.users"), QStringLiteral("--key"),
+                                 QStringLiteral("id"), QStringLiteral("--shards"),
+                                 QStringLiteral("6"), QStringLiteral("--apply")},
+                                &out) == 0,
+                 qPrintable(out));
+        m_cluster = m_sandbox->cluster();
     }
 
-    void cleanupTestCase()
-    {
-        if (!m_dir.isEmpty())
-            ctl({QStringLiteral("sandbox"), QStringLiteral("down"), QStringLiteral("--dir"),
-                 m_dir});
-    }
+    void cleanupTestCase() { m_sandbox.reset(); }
 
     void showsTheDistribution()
     {
@@ -99,7 +71,7 @@ private Q_SLOTS:
         page.findChild<QLineEdit *>(QStringLiteral("shardFilter"))->clear();
         QTest::qWait(300);
         const QImage shot = page.grab().toImage();
-        QVERIFY(shot.save(m_tmp.path() + QStringLiteral("/shards.png")));
+        QVERIFY(shot.save(m_sandbox->tempPath() + QStringLiteral("/shards.png")));
         shot.save(QDir::tempPath() + QStringLiteral("/pgdeck-shards-page.png"));
     }
 };
