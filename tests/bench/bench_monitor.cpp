@@ -8,6 +8,7 @@
 // A tool to run by hand, not a CTest test: the figures depend on the machine and its
 // load, so it prints them next to the goals instead of asserting.
 //   bench_monitor [--seconds N] [--nodes N] [--standbys N]
+#include "benchmeasure.h"
 #include "inventory/inventory.h"
 #include "monitor/metrichistory.h"
 #include "monitor/monitorthread.h"
@@ -42,6 +43,7 @@
 #include <vector>
 
 using namespace pgdeck;
+using namespace pgdeck::bench;
 
 namespace {
 
@@ -53,14 +55,6 @@ const char *const kProbeApp = "pgdeck monitor"; // what NodeProbe calls itself
 const char *const kBaselineApp = "pgdeck baseline";
 const char *const kSingleApp = "pgdeck single";
 const char *const kAdminApp = "pgdeck bench";
-
-// One clock for every timestamp, monotonic and in nanoseconds.
-QElapsedTimer g_clock;
-
-qint64 nowNs()
-{
-    return g_clock.nsecsElapsed();
-}
 
 // The sampler's own statements, so the naive baseline runs exactly what NodeProbe runs.
 const QStringList &samplerSql()
@@ -81,103 +75,6 @@ QList<PgQuery> preparedSampler()
     for (const QString &sql : samplerSql())
         queries << PgQuery{sql, {}, QStringLiteral("bench_probe_%1").arg(queries.size())};
     return queries;
-}
-
-// ---- statistics -------------------------------------------------------------------------
-
-double percentile(QList<double> v, double p)
-{
-    if (v.isEmpty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const auto rank = qsizetype(std::ceil(p / 100.0 * double(v.size())));
-    return v[std::clamp<qsizetype>(rank - 1, 0, v.size() - 1)];
-}
-
-double median(const QList<double> &v)
-{
-    return percentile(v, 50);
-}
-
-double maximum(const QList<double> &v)
-{
-    return v.isEmpty() ? 0 : *std::max_element(v.begin(), v.end());
-}
-
-// ---- what the operating system says -----------------------------------------------------
-
-// User + system CPU of this whole process (all threads: QHostInfo's pool included).
-qint64 threadCpuNs()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-qint64 selfCpuUs()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return qint64(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 + u.ru_utime.tv_usec +
-           u.ru_stime.tv_usec;
-}
-
-QByteArray readProcFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-qint64 rssKb()
-{
-    for (const QByteArray &line : readProcFile(QStringLiteral("/proc/self/status")).split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    return -1;
-}
-
-QString loadAverage()
-{
-    const QList<QByteArray> f = readProcFile(QStringLiteral("/proc/loadavg")).split(' ');
-    return f.size() >= 3 ? QString::fromLatin1(f[0] + ' ' + f[1] + ' ' + f[2]) : QString();
-}
-
-QString cpuModel()
-{
-    for (const QByteArray &line : readProcFile(QStringLiteral("/proc/cpuinfo")).split('\n'))
-        if (line.startsWith("model name"))
-            return QString::fromLatin1(line.mid(line.indexOf(':') + 1).trimmed());
-    return QStringLiteral("?");
-}
-
-// CPU used so far by a set of server backends. utime+stime from /proc/<pid>/stat is what
-// top shows but comes in clock ticks (10 ms); schedstat's run time is the same figure in
-// nanoseconds, so both are kept: over 200 backends the tick rounding mostly cancels out.
-struct BackendCpu {
-    int readable = 0;
-    qint64 statNs = 0;
-    qint64 schedNs = 0;
-    bool hasSched = true;
-};
-
-BackendCpu readBackendCpu(const QList<int> &pids)
-{
-    static const qint64 nsPerTick = 1000000000LL / sysconf(_SC_CLK_TCK);
-    BackendCpu cpu;
-    for (int pid : pids) {
-        const QByteArray stat = readProcFile(QStringLiteral("/proc/%1/stat").arg(pid));
-        // The command name may hold spaces: fields are counted after its closing ')'.
-        const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-        if (f.size() < 13)
-            continue;
-        ++cpu.readable;
-        cpu.statNs += (f[11].toLongLong() + f[12].toLongLong()) * nsPerTick; // fields 14, 15
-        const QByteArray sched = readProcFile(QStringLiteral("/proc/%1/schedstat").arg(pid));
-        if (sched.isEmpty())
-            cpu.hasSched = false;
-        cpu.schedNs += sched.split(' ').value(0).toLongLong();
-    }
-    return cpu;
 }
 
 // ---- the servers ------------------------------------------------------------------------
@@ -314,116 +211,6 @@ bool raiseMaxConnections(const test::SandboxFixture &fx, const QList<Server> &se
     return true;
 }
 
-// ---- CPU placement -------------------------------------------------------------------------
-
-// Pins a process and its threads to `cpus`. Children forked later (new backends) inherit it.
-bool pinProcess(int pid, const cpu_set_t &cpus)
-{
-    bool ok = true;
-    const QDir tasks(QStringLiteral("/proc/%1/task").arg(pid));
-    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-        ok = sched_setaffinity(tid.toInt(), sizeof cpus, &cpus) == 0 && ok;
-    return ok;
-}
-
-// --split-cpus: the servers' processes on every CPU but the first, this process on the
-// first. The nearest this machine gets to a fleet where the monitored servers are other
-// hosts: the console's threads no longer queue behind 200 backends waking at once.
-bool splitCpus(const test::SandboxFixture &fx, QString *error)
-{
-    const long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 2) {
-        *error = QStringLiteral("--split-cpus needs at least 2 CPUs");
-        return false;
-    }
-    cpu_set_t console, servers;
-    CPU_ZERO(&console);
-    CPU_ZERO(&servers);
-    CPU_SET(0, &console);
-    for (int c = 1; c < n; ++c)
-        CPU_SET(c, &servers);
-    const SandboxConfig &c = fx.config();
-    QSet<int> postmasters;
-    for (int i = 0; i < c.nodeCount(); ++i) {
-        QFile f(c.dataDir(c.nodeName(i)) + QStringLiteral("/postmaster.pid"));
-        if (!f.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read %1").arg(f.fileName());
-            return false;
-        }
-        postmasters.insert(QString::fromLatin1(f.readLine()).trimmed().toInt());
-    }
-    // Postmasters and the processes they have already forked.
-    const QStringList procs =
-        QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &pid : procs) {
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        const QList<QByteArray> f = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        const int ppid = f.value(1).toInt();
-        if (postmasters.contains(pid.toInt()) || postmasters.contains(ppid))
-            pinProcess(pid.toInt(), servers);
-    }
-    if (!pinProcess(int(getpid()), console)) {
-        *error = QStringLiteral("sched_setaffinity failed for this process");
-        return false;
-    }
-    return true;
-}
-
-// ---- the event loop's responsiveness ------------------------------------------------------
-
-// A 1 ms timer on the loop under test: any time past 1 ms between two of its timeouts is
-// time the loop could not react (repaint, click, scroll).
-class GapMeter {
-public:
-    GapMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] {
-            const qint64 now = nowNs();
-            m_gapsMs << double(now - m_last) / 1e6 - 1.0;
-            m_last = now;
-        });
-    }
-    void start()
-    {
-        m_gapsMs.clear();
-        m_last = nowNs();
-        m_timer.start();
-    }
-    void stop() { m_timer.stop(); }
-    const QList<double> &gapsMs() const { return m_gapsMs; }
-
-private:
-    QTimer m_timer;
-    QList<double> m_gapsMs;
-    qint64 m_last = 0;
-};
-
-// Runs a callback when a QTimer's time is up, before the timer emits timeout(): the start
-// of a NodeProbe round, before its tick() has sent anything. Returning true swallows the
-// tick.
-class TimerEventHook : public QObject {
-public:
-    explicit TimerEventHook(std::function<bool()> before)
-        : m_before(std::move(before))
-    {}
-
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (event->type() == QEvent::Timer && m_before())
-            return true;
-        return QObject::eventFilter(watched, event);
-    }
-
-private:
-    std::function<bool()> m_before;
-};
-
 // ---- one monitor's figures ------------------------------------------------------------------
 
 // Window A (clean): CPU, server CPU and latency. Window B (same length, the 1 ms gap timer
@@ -461,16 +248,6 @@ struct Figures {
                                              : 0;
     }
 };
-
-BackendCpu operator-(const BackendCpu &a, const BackendCpu &b)
-{
-    BackendCpu d;
-    d.readable = std::min(a.readable, b.readable);
-    d.statNs = a.statNs - b.statNs;
-    d.schedNs = a.schedNs - b.schedNs;
-    d.hasSched = a.hasSched && b.hasSched;
-    return d;
-}
 
 // pgdeck as the console runs it: a MonitorThread (NodeProbe over all nodes on a thread of
 // its own), its batches of statuses feeding `history` on this thread, whose event loop the
@@ -853,7 +630,6 @@ int optionValue(const QStringList &args, const QString &name, int fallback)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    g_clock.start();
     const QStringList args = app.arguments();
     if (args.contains(QStringLiteral("--help"))) {
         std::printf("usage: bench_monitor [--seconds N] [--nodes N] [--standbys N] "
