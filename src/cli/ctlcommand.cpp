@@ -38,6 +38,7 @@ Commands:
   sandbox up        Build (or finish building) the local sandbox cluster: a primary and
                     two streaming standbys on 127.0.0.1 with a light pgbench load.
                     --shape sharded builds a coordinator and two workers instead
+                    (--workers N for more; worker3 and beyond start empty)
                     (independent servers, postgres_fdw, a 100,000-row users table).
   sandbox status    Show the sandbox's nodes, roles and replication state.
   sandbox down      Stop every sandbox server and remove its directory.
@@ -61,6 +62,15 @@ Commands:
                     Ranges: FROM:TO=WORKER,... with an empty bound open, e.g.
                     ":N=worker1,N:=worker2". Default inventory: the sharded sandbox's.
   shards [--json]   Shards per worker of every sharded table: rows, bytes, skew.
+  rebalance [--workers A,B,C] [--drain W] [--plan | --apply | --abort]
+                    Even out the shards' bytes over the workers (default: those holding
+                    shards), or empty worker W. Shows the moves and the load before and
+                    after; --apply copies, verifies and swaps shard by shard while writes
+                    to a moving shard are refused. --abort undoes the moves an
+                    interrupted rebalance left unfinished (with --apply: runs it).
+  add-worker W[,W2] [--plan | --apply]
+                    Make W reachable from the coordinator (checked through
+                    postgres_fdw, or citus_add_node) and move shards onto it.
 
 Connection passwords come from ~/.pgpass, PGPASSFILE or PG* variables, as for psql.
 Plan journals and the audit log live in $XDG_STATE_HOME/pgdeck (~/.local/state/pgdeck).
@@ -138,6 +148,10 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("plan"), QStringLiteral("shard: print the plan only.")},
         {QStringLiteral("apply"), QStringLiteral("shard: run the plan.")},
         {QStringLiteral("rollback"), QStringLiteral("shard: undo a sharding of --table.")},
+        {QStringLiteral("drain"), QStringLiteral("rebalance: workers to empty, comma-separated."),
+         QStringLiteral("nodes")},
+        {QStringLiteral("abort"),
+         QStringLiteral("rebalance: undo the unfinished moves of an interrupted rebalance.")},
     });
     m_parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See below."));
 }
@@ -185,6 +199,10 @@ int CtlCommand::run(const QStringList &arguments)
         return shard();
     if (cmd == QLatin1String("shards") && args.size() == 1)
         return shards();
+    if (cmd == QLatin1String("rebalance") && args.size() == 1)
+        return rebalance();
+    if (cmd == QLatin1String("add-worker") && args.size() == 2)
+        return addWorker(args[1]);
     if (cmd == QLatin1String("status") && args.size() == 1) {
         StatusOptions o;
         o.inventoryPath = m_parser.value(QStringLiteral("inventory"));
@@ -580,6 +598,12 @@ int CtlCommand::sandbox(const QStringList &args)
         wanted.standbys = m_parser.value(QStringLiteral("standbys")).toInt(&ok);
         if (!ok)
             return usage(QStringLiteral("--standbys must be a number"));
+    }
+    if (shape == SandboxShape::Sharded && m_parser.isSet(QStringLiteral("workers"))) {
+        wanted.workers = m_parser.value(QStringLiteral("workers")).toInt(&ok);
+        if (!ok || wanted.workers < 1 || wanted.workers > 8)
+            return usage(QStringLiteral("--workers must be a number from 1 to 8 for the sharded "
+                                        "sandbox"));
     }
     wanted.cascade = m_parser.isSet(QStringLiteral("cascade"));
     wanted.load = !m_parser.isSet(QStringLiteral("no-load"));

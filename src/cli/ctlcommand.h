@@ -25,8 +25,10 @@ private:
     int show(const QString &what);
     int checkInventory(const QString &path);
     int ping();
-    int shard();  // shardcommand.cpp
-    int shards(); // shardcommand.cpp
+    int shard();                                       // shardcommand.cpp
+    int shards();                                      // shardcommand.cpp
+    int rebalance(const QStringList &newWorkers = {}); // rebalancecommand.cpp
+    int addWorker(const QString &workers);             // rebalancecommand.cpp
     bool loadShardingCluster(ClusterSpec *cluster);
     int runPlan(const Plan &plan, const QString &resumeId = {});
     int printPlan(const Plan &plan);

@@ -226,11 +226,21 @@ int CtlCommand::shards()
         QJsonObject workers;
         for (auto it = perWorker.cbegin(); it != perWorker.cend(); ++it)
             workers.insert(it.key(), it.value());
+        QJsonArray moves;
+        for (const ShardMoveProgress &m : std::as_const(d.moves))
+            moves.append(QJsonObject{{QStringLiteral("table"), m.table},
+                                     {QStringLiteral("shard"), m.shard},
+                                     {QStringLiteral("from"), m.from},
+                                     {QStringLiteral("to"), m.to},
+                                     {QStringLiteral("source_bytes"), m.sourceBytes},
+                                     {QStringLiteral("copied_bytes"), m.copiedBytes},
+                                     {QStringLiteral("done"), m.done}});
         m_out << QJsonDocument(QJsonObject{{QStringLiteral("cluster"), cluster.name},
                                            {QStringLiteral("backend"), d.backend},
                                            {QStringLiteral("shards"), shardsJson},
                                            {QStringLiteral("bytes_per_worker"), workers},
-                                           {QStringLiteral("skew"), d.skew()}})
+                                           {QStringLiteral("skew"), d.skew()},
+                                           {QStringLiteral("moves"), moves}})
                      .toJson(QJsonDocument::Indented);
         return 0;
     }
@@ -256,6 +266,13 @@ int CtlCommand::shards()
                      .arg(counts.value(it.key()))
                      .arg(bytes(it.value()));
     m_out << QStringLiteral("skew (largest worker / mean): %1\n").arg(d.skew(), 0, 'f', 2);
+    for (const ShardMoveProgress &m : std::as_const(d.moves)) {
+        const double f = m.fraction();
+        m_out << QStringLiteral("moving %1 from %2 to %3: %4\n")
+                     .arg(m.shard, m.from, m.to,
+                          f < 0 ? QStringLiteral("size unknown")
+                                : QStringLiteral("%1%").arg(qRound(f * 100)));
+    }
     return 0;
 }
 

@@ -248,7 +248,14 @@ PgConnection *PlanExecutor::connectionFor(const QString &node)
     PgConnection *c = m_connections.value(node);
     if (!c) {
         c = new PgConnection(this);
-        c->setParams(plan().node(node));
+        ConnectionParams params = plan().node(node);
+        // A killed executor's statement must not run on: the server checks every second that
+        // we are still there (PostgreSQL 14+), so a resumed step never races its orphan.
+        params.set(QStringLiteral("options"),
+                   (params.value(QStringLiteral("options")) +
+                    QStringLiteral(" -c client_connection_check_interval=1000"))
+                       .trimmed());
+        c->setParams(params);
         c->setDisplayName(node);
         c->setApplicationName(QStringLiteral("pgdeck plan %1").arg(plan().id()));
         c->setConnectTimeout(10000);

@@ -449,7 +449,7 @@ Inventory Sandbox::inventory(const SandboxConfig &c)
         n.user = kSuperuser;
         if (c.sharded()) {
             n.role = i == 0 ? QStringLiteral("coordinator") : QStringLiteral("worker");
-            if (i > 0)
+            if (i == 1 || i == 2) // the sample rows' regions; more workers take no region
                 n.region = i == 1 ? QStringLiteral("eu") : QStringLiteral("us");
         } else {
             n.role = i == 0 ? QStringLiteral("primary") : QStringLiteral("standby");

@@ -38,6 +38,7 @@ QByteArray SandboxConfig::toJson() const
     o[QLatin1String("bin_dir")] = binDir;
     o[QLatin1String("os_user")] = osUser;
     o[QLatin1String("standbys")] = standbys;
+    o[QLatin1String("workers")] = workers;
     o[QLatin1String("cascade")] = cascade;
     o[QLatin1String("load")] = load;
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
@@ -64,6 +65,7 @@ bool SandboxConfig::fromJson(const QByteArray &json, SandboxConfig *config, QStr
     c.binDir = o.value(QLatin1String("bin_dir")).toString();
     c.osUser = o.value(QLatin1String("os_user")).toString();
     c.standbys = o.value(QLatin1String("standbys")).toInt(c.sharded() ? 0 : 2);
+    c.workers = o.value(QLatin1String("workers")).toInt(2);
     c.cascade = o.value(QLatin1String("cascade")).toBool();
     c.load = o.value(QLatin1String("load")).toBool(true);
     if (c.dir.isEmpty() || c.basePort <= 0 || c.binDir.isEmpty()) {

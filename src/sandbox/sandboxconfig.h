@@ -14,14 +14,13 @@ bool sandboxShapeFromName(const QString &name, SandboxShape *shape);
 // Everything that decides what the sandbox looks like. Saved as sandbox.json in its
 // directory, so `up` twice, `status` and `down` all see the same cluster.
 struct SandboxConfig {
-    static constexpr int kShardedWorkers = 2;
-
     SandboxShape shape = SandboxShape::Replicated;
     QString dir;          // everything lives below it: data dirs, logs, inventory.yaml
     int basePort = 0;     // primary (coordinator); the other nodes take the next ports
     QString binDir;       // PostgreSQL's bin directory (initdb, pg_ctl, pg_basebackup, pgbench)
     QString osUser;       // who runs the servers; differs from us only when we are root
     int standbys = 2;     // replicated only
+    int workers = 2;      // sharded only; worker1 is in region eu, worker2 in us
     bool cascade = false; // replicated: second standby streams from the first
     bool load = true;     // replicated: run a light pgbench; sharded: create sample tables
 
@@ -34,7 +33,7 @@ struct SandboxConfig {
     // primary, standby1, standby2, ... or coordinator, worker1, worker2
     QString nodeName(int index) const;
     int port(int index) const { return basePort + index; }
-    int nodeCount() const { return sharded() ? 1 + kShardedWorkers : 1 + standbys; }
+    int nodeCount() const { return sharded() ? 1 + workers : 1 + standbys; }
 
     QByteArray toJson() const;
     static bool fromJson(const QByteArray &json, SandboxConfig *config, QString *error);

@@ -22,6 +22,18 @@ QString exists(const QString &schema, const QString &name)
         .arg(quoteLiteral(quoteQualified(schema, name)));
 }
 
+// Writes to `table` fail with a message naming what pgdeck is doing to it (`verb`). The
+// function is shared; each trigger passes its verb. `events` has %1 for the table.
+QString freezeSql(const QString &function, const QString &table, const QString &events,
+                  const QString &verb)
+{
+    return QStringLiteral("CREATE OR REPLACE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ "
+                          "BEGIN RAISE EXCEPTION 'table % is being % by pgdeck: writes are "
+                          "refused until the switch', TG_TABLE_NAME, TG_ARGV[0]; END $f$; "
+                          "CREATE TRIGGER %2 BEFORE %3 EXECUTE FUNCTION %1(%4)")
+        .arg(function, quoteIdent(kFreezeTrigger), events.arg(table), quoteLiteral(verb));
+}
+
 } // namespace
 
 QString rowFingerprintSql(const QString &qualifiedTable)
@@ -88,29 +100,17 @@ Plan NativeBackend::plan(const ShardingSpec &spec, const TableInfo &table,
     for (const QString &w : std::as_const(workers)) {
         const NodeSpec &n = *cluster.node(w);
         plan.setNode(w, ConnectionParams::fromNode(n));
-        const QString server = quoteIdent(shardnames::foreignServer(w));
-        plan.add(steps::sql(
-            QStringLiteral("server-%1").arg(w),
-            QStringLiteral("Foreign server for %1 on %2").arg(w, coord), coord,
-            QStringLiteral("CREATE SERVER IF NOT EXISTS %1 FOREIGN DATA WRAPPER postgres_fdw "
-                           "OPTIONS (host %2, port %3, dbname %4, batch_size '1000', "
-                           "fetch_size '10000'); CREATE USER MAPPING IF NOT EXISTS FOR "
-                           "CURRENT_USER SERVER %1 OPTIONS (user %5)")
-                .arg(server, quoteLiteral(n.host),
-                     quoteLiteral(QString::number(n.port ? n.port : 5432)),
-                     quoteLiteral(n.dbname.isEmpty() ? QStringLiteral("postgres") : n.dbname),
-                     quoteLiteral(n.user.isEmpty() ? QStringLiteral("postgres") : n.user))));
+        plan.add(steps::sql(QStringLiteral("server-%1").arg(w),
+                            QStringLiteral("Foreign server for %1 on %2").arg(w, coord), coord,
+                            foreignServerSql(n, shardnames::foreignServer(w))));
     }
     // Writes to the original fail loudly while rows move, instead of being lost at the switch.
     s = steps::sql(
         QStringLiteral("freeze"),
         QStringLiteral("Refuse writes to %1 while it moves").arg(original), coord,
-        QStringLiteral("CREATE OR REPLACE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ "
-                       "BEGIN RAISE EXCEPTION 'table % is being sharded by pgdeck: writes are "
-                       "refused until the switch', TG_TABLE_NAME; END $f$; "
-                       "CREATE TRIGGER %2 BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %3 "
-                       "FOR EACH STATEMENT EXECUTE FUNCTION %1()")
-            .arg(freezeFn, quoteIdent(kFreezeTrigger), original));
+        freezeSql(freezeFn, original,
+                  QStringLiteral("INSERT OR UPDATE OR DELETE OR TRUNCATE ON %1 FOR EACH STATEMENT"),
+                  QStringLiteral("sharded")));
     s.guard = steps::sqlTrue(
         coord, QStringLiteral("select exists (select 1 from pg_trigger where tgrelid = "
                               "to_regclass(%1) and tgname = %2)")
@@ -234,63 +234,171 @@ Plan NativeBackend::dropOriginalPlan(const ShardingSpec &spec, const ClusterSpec
     return plan;
 }
 
-Plan NativeBackend::moveShardPlan(const ClusterSpec &cluster, const QString &coord,
-                                  const QString &schema, const TableInfo &parent,
-                                  const QString &shard, const QString &fromWorker,
-                                  const QString &toWorker, const QString &bound) const
+Plan NativeBackend::addWorkersPlan(const ClusterSpec &cluster, const QString &coord,
+                                   const QStringList &workers) const
 {
-    Plan plan(QStringLiteral("Move shard %1 from %2 to %3").arg(shard, fromWorker, toWorker),
+    Plan plan(
+        QStringLiteral("Add %1 to the sharded cluster").arg(workers.join(QStringLiteral(", "))),
+        cluster.name);
+    plan.setNode(coord, ConnectionParams::fromNode(*cluster.node(coord)));
+    plan.add(steps::sql(QStringLiteral("fdw"),
+                        QStringLiteral("Create postgres_fdw on %1").arg(coord), coord,
+                        QStringLiteral("CREATE EXTENSION IF NOT EXISTS postgres_fdw")));
+    for (const QString &w : workers) {
+        const NodeSpec &n = *cluster.node(w);
+        plan.setNode(w, ConnectionParams::fromNode(n));
+        const QString server = shardnames::foreignServer(w);
+        const QString probe =
+            quoteQualified(QStringLiteral("public"), QStringLiteral("pgdeck_probe_") + w);
+        plan.add(steps::sql(QStringLiteral("server-%1").arg(w),
+                            QStringLiteral("Foreign server for %1 on %2").arg(w, coord), coord,
+                            foreignServerSql(n, server)));
+        // The link itself, before any shard depends on it: authentication, host, database.
+        plan.add(steps::sql(
+            QStringLiteral("probe-%1").arg(w),
+            QStringLiteral("Check that %1 reaches %2 through postgres_fdw").arg(coord, w), coord,
+            QStringLiteral("DROP FOREIGN TABLE IF EXISTS %2; CREATE FOREIGN TABLE %2 "
+                           "(datname name) SERVER %1 OPTIONS (schema_name 'pg_catalog', "
+                           "table_name 'pg_database'); SELECT count(*) FROM %2; DROP FOREIGN "
+                           "TABLE %2")
+                .arg(quoteIdent(server), probe)));
+    }
+    return plan;
+}
+
+Plan NativeBackend::rebalancePlan(const ClusterSpec &cluster, const QString &coord,
+                                  const QList<ShardMove> &moves,
+                                  const QHash<QString, TableInfo> &parents) const
+{
+    Plan plan(moves.size() == 1 ? QStringLiteral("Move shard %1 from %2 to %3")
+                                      .arg(moves[0].shard, moves[0].from, moves[0].to)
+                                : QStringLiteral("Rebalance: move %1 shards").arg(moves.size()),
               cluster.name);
     plan.setNode(coord, ConnectionParams::fromNode(*cluster.node(coord)));
-    plan.setNode(toWorker, ConnectionParams::fromNode(*cluster.node(toWorker)));
-    plan.setNode(fromWorker, ConnectionParams::fromNode(*cluster.node(fromWorker)));
-    const QString moving = shard + QStringLiteral("_pgdeck_moving");
-    const QString oldShard = quoteQualified(schema, shard);
-    const QString newShard = quoteQualified(schema, moving);
-    const NodeSpec &to = *cluster.node(toWorker);
-    plan.add(steps::sql(
-        QStringLiteral("server"), QStringLiteral("Foreign server for %1").arg(toWorker), coord,
-        QStringLiteral("CREATE SERVER IF NOT EXISTS %1 FOREIGN DATA WRAPPER postgres_fdw "
-                       "OPTIONS (host %2, port %3, dbname %4, batch_size '1000', fetch_size "
-                       "'10000'); CREATE USER MAPPING IF NOT EXISTS FOR CURRENT_USER SERVER %1 "
-                       "OPTIONS (user %5)")
-            .arg(quoteIdent(shardnames::foreignServer(toWorker)), quoteLiteral(to.host),
-                 quoteLiteral(QString::number(to.port ? to.port : 5432)),
-                 quoteLiteral(to.dbname.isEmpty() ? QStringLiteral("postgres") : to.dbname),
-                 quoteLiteral(to.user.isEmpty() ? QStringLiteral("postgres") : to.user))));
-    plan.add(steps::sql(QStringLiteral("table"),
-                        QStringLiteral("Create %1 on %2").arg(shard, toWorker), toWorker,
-                        shardTableDdl(parent, schema, shard)));
-    PlanStep s = steps::sql(
-        QStringLiteral("foreign"), QStringLiteral("Reach the new copy from %1").arg(coord), coord,
-        QStringLiteral("CREATE FOREIGN TABLE IF NOT EXISTS %1 (LIKE %2) SERVER %3 OPTIONS "
-                       "(schema_name %4, table_name %5)")
-            .arg(newShard, quoteQualified(schema, parent.name),
-                 quoteIdent(shardnames::foreignServer(toWorker)), quoteLiteral(schema),
-                 quoteLiteral(shard)));
-    plan.add(s);
-    plan.add(steps::sql(
-        QStringLiteral("copy"),
-        QStringLiteral("Copy %1 from %2 to %3").arg(shard, fromWorker, toWorker), coord,
-        QStringLiteral("TRUNCATE %1; INSERT INTO %1 SELECT * FROM %2").arg(newShard, oldShard)));
-    plan.add(steps::verify(QStringLiteral("verify"),
-                           QStringLiteral("Verify both copies of %1 are equal").arg(shard), coord,
-                           QStringLiteral("select (%1) = (%2)")
-                               .arg(rowFingerprintSql(oldShard), rowFingerprintSql(newShard)),
-                           QStringLiteral("t")));
-    s = steps::sql(
-        QStringLiteral("swap"), QStringLiteral("Swap %1 to %2").arg(shard, toWorker), coord,
-        QStringLiteral("ALTER TABLE %1 DETACH PARTITION %2; DROP FOREIGN TABLE %2; "
-                       "ALTER FOREIGN TABLE %3 RENAME TO %4; ALTER TABLE %1 ATTACH PARTITION %5 %6")
-            .arg(quoteQualified(schema, parent.name), oldShard, newShard, quoteIdent(shard),
-                 oldShard, bound));
-    s.guard = steps::sqlTrue(
-        coord, QStringLiteral("select to_regclass(%1) is null").arg(quoteLiteral(newShard)));
-    plan.add(s);
-    plan.add(steps::sql(QStringLiteral("drop"),
-                        QStringLiteral("Drop the old copy of %1 on %2").arg(shard, fromWorker),
-                        fromWorker, QStringLiteral("DROP TABLE IF EXISTS %1").arg(oldShard)));
+    QStringList servers;
+    for (const ShardMove &m : moves) {
+        for (const QString &w : {m.from, m.to})
+            plan.setNode(w, ConnectionParams::fromNode(*cluster.node(w)));
+        if (servers.contains(m.to))
+            continue;
+        servers << m.to;
+        plan.add(
+            steps::sql(QStringLiteral("server-%1").arg(m.to),
+                       QStringLiteral("Foreign server for %1 on %2").arg(m.to, coord), coord,
+                       foreignServerSql(*cluster.node(m.to), shardnames::foreignServer(m.to))));
+    }
+    for (int i = 0; i < moves.size(); ++i) {
+        const ShardMove &m = moves[i];
+        const QString id = QStringLiteral("m%1-").arg(i + 1);
+        const TableInfo &parent = parents[m.table];
+        const QString oldShard = quoteQualified(m.schema, m.shard);
+        const QString newShard = quoteQualified(m.schema, m.shard + movingSuffix());
+        const QString refuse = quoteQualified(m.schema, kFreezeFunction);
+        QStringList defs; // foreign tables take no LIKE
+        for (const ColumnInfo &c : parent.columns)
+            defs << QStringLiteral("%1 %2%3").arg(
+                quoteIdent(c.name), c.type, c.notNull ? QStringLiteral(" NOT NULL") : QString());
+        const QString columns = defs.join(QStringLiteral(", "));
+        const QString stillMoving =
+            QStringLiteral("select to_regclass(%1) is null").arg(quoteLiteral(newShard));
+        PlanStep s = steps::sql(id + QStringLiteral("table"),
+                                QStringLiteral("Create %1 on %2").arg(m.shard, m.to), m.to,
+                                shardTableDdl(parent, m.schema, m.shard));
+        plan.add(s);
+        plan.add(steps::sql(
+            id + QStringLiteral("foreign"),
+            QStringLiteral("Reach the new copy of %1 from %2").arg(m.shard, coord), coord,
+            QStringLiteral("CREATE FOREIGN TABLE IF NOT EXISTS %1 (%2) SERVER %3 OPTIONS "
+                           "(schema_name %4, table_name %5)")
+                .arg(newShard, columns, quoteIdent(shardnames::foreignServer(m.to)),
+                     quoteLiteral(m.schema), quoteLiteral(m.shard))));
+        // Writes to the shard fail loudly while it moves, instead of being lost at the swap.
+        // Frozen only once its new copy exists, so a frozen shard always has a move to finish
+        // or undo.
+        s = steps::sql(id + QStringLiteral("freeze"),
+                       QStringLiteral("Refuse writes to %1 while it moves").arg(m.shard), coord,
+                       freezeSql(refuse, oldShard,
+                                 QStringLiteral("INSERT OR UPDATE OR DELETE ON %1 FOR EACH ROW"),
+                                 QStringLiteral("moved")));
+        s.guard = steps::sqlTrue(
+            coord, QStringLiteral("select to_regclass(%1) is null or exists (select 1 from "
+                                  "pg_trigger where tgrelid = to_regclass(%1) and tgname = %2)")
+                       .arg(quoteLiteral(oldShard), quoteLiteral(kFreezeTrigger)));
+        plan.add(s);
+        // DELETE, not TRUNCATE: the copy keeps its file, so its growth shows the progress. The
+        // advisory lock makes a resumed copy wait for an orphaned one instead of racing it.
+        plan.add(steps::sql(
+            id + QStringLiteral("copy"),
+            QStringLiteral("Copy %1 from %2 to %3").arg(m.shard, m.from, m.to), coord,
+            QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(%3)); DELETE "
+                           "FROM %1; INSERT INTO %1 SELECT * FROM %2")
+                .arg(newShard, oldShard, quoteLiteral(QStringLiteral("pgdeck move ") + newShard))));
+        s = steps::verify(id + QStringLiteral("verify"),
+                          QStringLiteral("Verify both copies of %1 are equal").arg(m.shard), coord,
+                          QStringLiteral("select (%1) = (%2)")
+                              .arg(rowFingerprintSql(oldShard), rowFingerprintSql(newShard)),
+                          QStringLiteral("t"));
+        plan.add(s);
+        s = steps::sql(
+            id + QStringLiteral("swap"), QStringLiteral("Swap %1 to %2").arg(m.shard, m.to), coord,
+            QStringLiteral("ALTER TABLE %1 DETACH PARTITION %2; DROP FOREIGN TABLE %2; ALTER "
+                           "FOREIGN TABLE %3 RENAME TO %4; ALTER TABLE %1 ATTACH PARTITION %2 %5")
+                .arg(quoteQualified(parent.schema, parent.name), oldShard, newShard,
+                     quoteIdent(m.shard), m.bound));
+        s.guard = steps::sqlTrue(coord, stillMoving);
+        plan.add(s);
+        plan.add(steps::sql(id + QStringLiteral("analyze"),
+                            QStringLiteral("Analyze %1 on %2").arg(m.shard, m.to), m.to,
+                            QStringLiteral("ANALYZE %1").arg(oldShard)));
+        plan.add(steps::sql(id + QStringLiteral("drop"),
+                            QStringLiteral("Drop the old copy of %1 on %2").arg(m.shard, m.from),
+                            m.from, QStringLiteral("DROP TABLE IF EXISTS %1").arg(m.sourceRemote)));
+    }
     return plan;
+}
+
+Plan NativeBackend::abortMovesPlan(const ClusterSpec &cluster, const QString &coord,
+                                   const QList<ShardMove> &moves) const
+{
+    Plan plan(QStringLiteral("Undo unfinished shard moves"), cluster.name);
+    plan.setNode(coord, ConnectionParams::fromNode(*cluster.node(coord)));
+    for (int i = 0; i < moves.size(); ++i) {
+        const ShardMove &m = moves[i];
+        plan.setNode(m.to, ConnectionParams::fromNode(*cluster.node(m.to)));
+        const QString id = QStringLiteral("m%1-").arg(i + 1);
+        const QString oldShard = quoteQualified(m.schema, m.shard);
+        const QString newShard = quoteQualified(m.schema, m.shard + movingSuffix());
+        // Only moves not yet swapped: after the swap the new copy is the shard itself.
+        const StepGuard swapped = steps::sqlTrue(
+            coord, QStringLiteral("select to_regclass(%1) is null").arg(quoteLiteral(newShard)));
+        PlanStep s =
+            steps::sql(id + QStringLiteral("drop-copy"),
+                       QStringLiteral("Drop the partial copy of %1 on %2").arg(m.shard, m.to), m.to,
+                       QStringLiteral("DROP TABLE IF EXISTS %1").arg(oldShard));
+        s.guard = swapped;
+        plan.add(s);
+        s = steps::sql(id + QStringLiteral("drop-foreign"),
+                       QStringLiteral("Drop the link to that copy on %1").arg(coord), coord,
+                       QStringLiteral("DROP FOREIGN TABLE IF EXISTS %1").arg(newShard));
+        plan.add(s);
+        plan.add(steps::sql(id + QStringLiteral("thaw"),
+                            QStringLiteral("Accept writes to %1 again").arg(m.shard), coord,
+                            QStringLiteral("DROP TRIGGER IF EXISTS %1 ON %2")
+                                .arg(quoteIdent(kFreezeTrigger), oldShard)));
+    }
+    return plan;
+}
+
+QString NativeBackend::foreignServerSql(const NodeSpec &n, const QString &server)
+{
+    return QStringLiteral("CREATE SERVER IF NOT EXISTS %1 FOREIGN DATA WRAPPER postgres_fdw "
+                          "OPTIONS (host %2, port %3, dbname %4, batch_size '1000', fetch_size "
+                          "'10000'); CREATE USER MAPPING IF NOT EXISTS FOR CURRENT_USER SERVER %1 "
+                          "OPTIONS (user %5)")
+        .arg(quoteIdent(server), quoteLiteral(n.host),
+             quoteLiteral(QString::number(n.port ? n.port : 5432)),
+             quoteLiteral(n.dbname.isEmpty() ? QStringLiteral("postgres") : n.dbname),
+             quoteLiteral(n.user.isEmpty() ? QStringLiteral("postgres") : n.user));
 }
 
 } // namespace pgdeck

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "rebalance.h"
 #include "shardingbackend.h"
 #include "shardlayout.h"
+
+#include <QHash>
 
 namespace pgdeck {
 
@@ -20,16 +23,25 @@ public:
                       const ShardingReview &review, const ClusterSpec &cluster) const override;
     // Drops the original copy kept after a verified switch.
     Plan dropOriginalPlan(const ShardingSpec &spec, const ClusterSpec &cluster) const;
-    // The native rebalance: one partition from its worker to another (copy, verify, swap,
-    // drop). `shard` is the foreign table's name on the coordinator.
-    Plan moveShardPlan(const ClusterSpec &cluster, const QString &coordinator,
-                       const QString &schema, const TableInfo &parent, const QString &shard,
-                       const QString &fromWorker, const QString &toWorker,
-                       const QString &bound) const;
+    // Makes workers reachable from the coordinator (foreign server, user mapping) and checks
+    // the link through postgres_fdw before any shard depends on it.
+    Plan addWorkersPlan(const ClusterSpec &cluster, const QString &coordinator,
+                        const QStringList &workers) const;
+    // The native rebalance. Per move: refuse writes to the shard, copy it to its new worker,
+    // verify both copies, swap the partition, drop the old copy. `moves` and `parents` (the
+    // sharded tables by name) come from inspectMoves().
+    Plan rebalancePlan(const ClusterSpec &cluster, const QString &coordinator,
+                       const QList<ShardMove> &moves,
+                       const QHash<QString, TableInfo> &parents) const;
+    // Undoes the moves of an interrupted rebalance that were not swapped yet; swapped moves
+    // are complete and stay.
+    Plan abortMovesPlan(const ClusterSpec &cluster, const QString &coordinator,
+                        const QList<ShardMove> &moves) const;
 
     // The table definition a worker gets for a shard (columns, NOT NULL, primary key).
     static QString shardTableDdl(const TableInfo &table, const QString &schema,
                                  const QString &shardTable);
+    static QString foreignServerSql(const NodeSpec &node, const QString &server);
 };
 
 } // namespace pgdeck

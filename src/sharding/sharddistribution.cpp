@@ -4,6 +4,7 @@
 #include "pg/connectionparams.h"
 #include "pg/pgconnection.h"
 #include "pg/quoting.h"
+#include "rebalance.h"
 
 namespace pgdeck {
 
@@ -11,14 +12,6 @@ namespace {
 
 constexpr int kTimeoutMs = 60000;
 const QChar kSeparator(0x1f); // between relation names sent as one parameter
-
-QString workerFor(const ClusterSpec &cluster, const QString &host, int port)
-{
-    for (const NodeSpec &n : cluster.nodes)
-        if (n.host == host && (n.port ? n.port : 5432) == port)
-            return n.name;
-    return QStringLiteral("%1:%2").arg(host).arg(port);
-}
 
 bool readCitus(PgConnection &coord, const ClusterSpec &cluster, ShardDistribution *out,
                QString *error)
@@ -37,7 +30,7 @@ bool readCitus(PgConnection &coord, const ClusterSpec &cluster, ShardDistributio
     out->placements.reserve(r.rowCount());
     for (int i = 0; i < r.rowCount(); ++i)
         out->placements << ShardPlacement{
-            r.text(i, 0), r.text(i, 1), workerFor(cluster, r.text(i, 2), r.text(i, 3).toInt()),
+            r.text(i, 0), r.text(i, 1), workerNameFor(cluster, r.text(i, 2), r.text(i, 3).toInt()),
             r.text(i, 4), -1,           r.text(i, 5).toLongLong()};
     return true;
 }
@@ -68,7 +61,7 @@ bool readNative(PgConnection &coord, const ClusterSpec &cluster, ShardDistributi
     QList<QString> remote;
     for (int i = 0; i < r.rowCount(); ++i) {
         ShardPlacement p{r.text(i, 0), r.text(i, 1),
-                         workerFor(cluster, r.text(i, 4), r.text(i, 5).toInt()), r.text(i, 2)};
+                         workerNameFor(cluster, r.text(i, 4), r.text(i, 5).toInt()), r.text(i, 2)};
         remote << sql::quoteQualified(r.text(i, 6), r.text(i, 7));
         remoteByWorker[p.worker] << remote.last();
         out->placements << p;
@@ -103,6 +96,14 @@ bool readNative(PgConnection &coord, const ClusterSpec &cluster, ShardDistributi
 
 } // namespace
 
+QString workerNameFor(const ClusterSpec &cluster, const QString &host, int port)
+{
+    for (const NodeSpec &n : cluster.nodes)
+        if (n.host == host && (n.port ? n.port : 5432) == port)
+            return n.name;
+    return QStringLiteral("%1:%2").arg(host).arg(port);
+}
+
 QMap<QString, qint64> ShardDistribution::bytesPerWorker() const
 {
     QMap<QString, qint64> out;
@@ -130,29 +131,41 @@ double ShardDistribution::skew() const
     return bytes.isEmpty() || sum == 0 ? 0 : double(max) / (double(sum) / double(bytes.size()));
 }
 
-bool readShardDistribution(const ClusterSpec &cluster, const QString &coordinator,
-                           ShardDistribution *out, QString *error)
+bool openCoordinator(const ClusterSpec &cluster, const QString &coordinator,
+                     PgConnection *connection, bool *citus, QString *error)
 {
-    *out = ShardDistribution{};
     const NodeSpec *n = cluster.node(coordinator);
     if (!n) {
         *error =
             QStringLiteral("coordinator %1 is not in cluster %2").arg(coordinator, cluster.name);
         return false;
     }
-    PgConnection coord;
-    coord.setParams(ConnectionParams::fromNode(*n));
-    if (!coord.waitForReady(10000)) {
-        *error =
-            QStringLiteral("coordinator %1 not reachable: %2").arg(coordinator, coord.lastError());
+    connection->setParams(ConnectionParams::fromNode(*n));
+    if (!connection->waitForReady(10000)) {
+        *error = QStringLiteral("coordinator %1 not reachable: %2")
+                     .arg(coordinator, connection->lastError().trimmed());
         return false;
     }
-    const PgResult citus = coord.execSync(
+    const PgResult r = connection->execSync(
         QStringLiteral("select exists (select 1 from pg_extension where extname = 'citus')"), {},
         kTimeoutMs);
-    if (citus.ok() && citus.text(0, 0) == QLatin1String("t"))
-        return readCitus(coord, cluster, out, error);
-    return readNative(coord, cluster, out, error);
+    *citus = r.ok() && r.text(0, 0) == QLatin1String("t");
+    return true;
+}
+
+bool readShardDistribution(const ClusterSpec &cluster, const QString &coordinator,
+                           ShardDistribution *out, QString *error)
+{
+    *out = ShardDistribution{};
+    PgConnection coord;
+    bool isCitus = false;
+    if (!openCoordinator(cluster, coordinator, &coord, &isCitus, error))
+        return false;
+    if (!(isCitus ? readCitus(coord, cluster, out, error) : readNative(coord, cluster, out, error)))
+        return false;
+    QString movesError; // the distribution stands without them
+    readMoveProgress(coord, cluster, isCitus, &out->moves, &movesError);
+    return true;
 }
 
 } // namespace pgdeck

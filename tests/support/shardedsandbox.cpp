@@ -32,19 +32,20 @@ QString ShardedSandbox::unavailableReason()
     return Sandbox::findBinDir(&error).isEmpty() ? error : QString();
 }
 
-bool ShardedSandbox::start(int portFrom, QString *error)
+bool ShardedSandbox::start(int portFrom, QString *error, int workers)
 {
-    const int port = Sandbox::findFreePorts(portFrom, 3);
+    const int port = Sandbox::findFreePorts(portFrom, 1 + workers);
     if (port <= 0) {
-        *error = QStringLiteral("no three free ports from %1").arg(portFrom);
+        *error = QStringLiteral("no %1 free ports from %2").arg(1 + workers).arg(portFrom);
         return false;
     }
     const QString dir = m_tmp.path() + QStringLiteral("/sharded");
     QString out;
-    const int rc = ctl({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--shape"),
-                        QStringLiteral("sharded"), QStringLiteral("--dir"), dir,
-                        QStringLiteral("--port"), QString::number(port)},
-                       &out);
+    const int rc =
+        ctl({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--shape"),
+             QStringLiteral("sharded"), QStringLiteral("--dir"), dir, QStringLiteral("--port"),
+             QString::number(port), QStringLiteral("--workers"), QString::number(workers)},
+            &out);
     m_dir = dir; // taken down even when `up` failed halfway
     if (rc != 0) {
         *error = QStringLiteral("sandbox up failed (%1):\n%2").arg(rc).arg(out);

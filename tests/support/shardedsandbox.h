@@ -8,9 +8,9 @@
 
 namespace pgdeck::test {
 
-// A sharded sandbox (coordinator + worker1 + worker2) built by the real pgdeckctl in a
-// temporary directory on free loopback ports; taken down when destroyed. pgdeckctl runs
-// with PGDECK_STATE_DIR in the same temporary directory, as does this process.
+// A sharded sandbox (coordinator + worker1 + worker2, or more workers) built by the real pgdeckctl
+// in a temporary directory on free loopback ports; taken down when destroyed. pgdeckctl runs with
+// PGDECK_STATE_DIR in the same temporary directory, as does this process.
 class ShardedSandbox {
 public:
     ShardedSandbox();
@@ -18,8 +18,9 @@ public:
 
     // Empty when the sandbox can be built here; else why not (a reason to skip).
     static QString unavailableReason();
-    // Builds it, searching free ports from `portFrom`. False with the error in *error.
-    bool start(int portFrom, QString *error);
+    // Builds it with `workers` workers, searching free ports from `portFrom`. False with the
+    // error in *error.
+    bool start(int portFrom, QString *error, int workers = 2);
 
     const ClusterSpec &cluster() const { return m_cluster; }
     QString inventoryPath() const { return m_dir + QStringLiteral("/inventory.yaml"); }
