@@ -14,6 +14,7 @@
 #include "replication/replicationpage.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxbuilddialog.h"
+#include "rebalance/rebalancewizard.h"
 #include "sharding/shardingwizard.h"
 #include "shards/shardspage.h"
 #include "topology/topology.h"
@@ -148,6 +149,10 @@ void MainWindow::createMenus()
     file->addSeparator();
     QAction *shard = file->addAction(tr("S&hard a Table…"), this, &MainWindow::openShardingWizard);
     shard->setObjectName(QStringLiteral("shardTableAction"));
+    file->addAction(tr("&Add Workers…"), this, [this] { openRebalanceWizard(true); })
+        ->setObjectName(QStringLiteral("addWorkersAction"));
+    file->addAction(tr("&Rebalance Shards…"), this, [this] { openRebalanceWizard(false); })
+        ->setObjectName(QStringLiteral("rebalanceAction"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -172,6 +177,22 @@ void MainWindow::openShardingWizard()
         return;
     }
     auto *wizard = new ShardingWizard(*cluster, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->show();
+}
+
+void MainWindow::openRebalanceWizard(bool addWorkers)
+{
+    const ClusterSpec *cluster = m_inventory.cluster(m_currentCluster);
+    if (!cluster) {
+        QMessageBox::information(this, addWorkers ? tr("Add Workers") : tr("Rebalance Shards"),
+                                 tr("Open an inventory and choose a cluster first."));
+        return;
+    }
+    auto *wizard = new RebalanceWizard(*cluster,
+                                       addWorkers ? RebalanceWizard::Intent::AddWorkers
+                                                  : RebalanceWizard::Intent::Rebalance,
+                                       this);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     wizard->show();
 }

@@ -79,7 +79,8 @@ private:
     void createMenus();
     void openInventoryDialog();
     void startDefaultSandbox();
-    void openShardingWizard(); // for the cluster shown
+    void openShardingWizard();
+    void openRebalanceWizard(bool addWorkers); // for the cluster shown
     void about();
     void onStatuses(const QList<NodeStatus> &statuses);
     void onTreeClicked(const QModelIndex &index);

@@ -48,7 +48,8 @@ bool ShardedSandbox::start(int portFrom, QString *error, int workers)
             &out);
     m_dir = dir; // taken down even when `up` failed halfway
     if (rc != 0) {
-        *error = QStringLiteral("sandbox up failed (%1):\n%2").arg(rc).arg(out);
+        // Test messages are cut at about 1,000 characters: the end says what failed.
+        *error = QStringLiteral("sandbox up failed (%1):\n…%2").arg(rc).arg(out.right(800));
         return false;
     }
     Inventory inv;

@@ -1,13 +1,17 @@
 // The sharding wizard on a real sharded sandbox (coordinator + two workers on 127.0.0.1):
 // walked page by page offscreen as a user would, bad choices refused with the core's own
 // messages, and one run on a copy of the sample table. Every page is saved as a PNG.
+// Server look-ups run on worker threads: the test waits for their results (QTRY_*) and checks
+// that a page stays incomplete, showing it is busy, until they arrive.
 #include "pg/pgconnection.h"
 #include "sandbox/sandbox.h"
 #include "shardedsandbox.h"
+#include "sharding/coordinatorpage.h"
 #include "sharding/previewpage.h"
 #include "sharding/runpage.h"
 #include "sharding/shardingwizard.h"
 #include "sharding/strategypage.h"
+#include "sharding/tablepage.h"
 
 #include <QAbstractButton>
 #include <QComboBox>
@@ -23,9 +27,14 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QtTest>
 
 using namespace pgdeck;
+
+namespace {
+constexpr int kLookupTimeoutMs = 30000; // a connect times out after 10 s; the review takes longer
+} // namespace
 
 class TestShardingWizard : public QObject {
     Q_OBJECT
@@ -46,6 +55,15 @@ private:
         QVERIFY(!image.isNull());
         QVERIFY(image.save(m_sandbox->tempPath() + QStringLiteral("/wizard-%1.png").arg(page)));
         QVERIFY(image.save(QStringLiteral("/tmp/wizard-%1.png").arg(page)));
+    }
+    template <typename Page> static Page *page(ShardingWizard &w, ShardingWizard::PageId id)
+    {
+        return qobject_cast<Page *>(w.page(id));
+    }
+    // Waits until the page's look-up has answered (the page shows no busy state any more).
+    template <typename Page> static bool settled(ShardingWizard &w, ShardingWizard::PageId id)
+    {
+        return !page<Page>(w, id)->isBusy();
     }
     template <typename T> static T *child(QWidget *w, const char *name)
     {
@@ -78,17 +96,21 @@ private:
         QVERIFY(!next->isEnabled());
         child<QPushButton>(&w, "connectButton")->click();
         auto *status = child<QLabel>(&w, "connectionStatus");
+        QTRY_VERIFY_WITH_TIMEOUT(settled<CoordinatorPage>(w, ShardingWizard::CoordinatorPageId),
+                                 kLookupTimeoutMs);
         QVERIFY2(next->isEnabled(), qPrintable(status->text()));
         w.next();
         QCOMPARE(w.currentId(), int(ShardingWizard::TablePageId));
         auto *tables = child<QTableWidget>(&w, "tableList");
+        QTRY_VERIFY_WITH_TIMEOUT(settled<TablePage>(w, ShardingWizard::TablePageId),
+                                 kLookupTimeoutMs);
         int row = -1;
         for (int i = 0; i < tables->rowCount(); ++i)
             if (tables->item(i, 0)->text() == table)
                 row = i;
         QVERIFY2(row >= 0, qPrintable(table));
         tables->selectRow(row);
-        QVERIFY(next->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(next->isEnabled(), kLookupTimeoutMs);
         w.next();
         QCOMPARE(w.currentId(), int(ShardingWizard::StrategyPageId));
     }
@@ -121,6 +143,8 @@ private Q_SLOTS:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         child<QPushButton>(&w, "connectButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(settled<CoordinatorPage>(w, ShardingWizard::CoordinatorPageId),
+                                 kLookupTimeoutMs);
         const QString status = child<QLabel>(&w, "connectionStatus")->text();
         QVERIFY2(status.contains(QStringLiteral("worker2")), qPrintable(status));
         QVERIFY2(status.contains(QString::number(dead)) ||
@@ -128,6 +152,32 @@ private Q_SLOTS:
                  qPrintable(status));
         QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
         grab(&w, QStringLiteral("coordinator-unreachable"));
+    }
+
+    // A result that arrives after the choice changed is dropped; one that arrives after the
+    // wizard is gone goes nowhere.
+    void staleAndOrphanedResults()
+    {
+        {
+            ShardingWizard w(m_cluster);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            child<QPushButton>(&w, "connectButton")->click();
+            auto *workers = child<QListWidget>(&w, "workerList");
+            workers->item(0)->setCheckState(Qt::Unchecked); // while connecting
+            QVERIFY(QThreadPool::globalInstance()->waitForDone(kLookupTimeoutMs));
+            QCoreApplication::processEvents(); // deliver the (stale) result
+            QCOMPARE(child<QLabel>(&w, "connectionStatus")->text(),
+                     QStringLiteral("The choice changed: connect again."));
+            QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+        }
+        auto *w = new ShardingWizard(m_cluster);
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w));
+        child<QPushButton>(w, "connectButton")->click();
+        delete w; // closed while connecting
+        QVERIFY(QThreadPool::globalInstance()->waitForDone(kLookupTimeoutMs));
+        QTest::qWait(50); // any late delivery would crash here
     }
 
     void walkToPreview()
@@ -143,6 +193,15 @@ private Q_SLOTS:
         QCOMPARE(child<QListWidget>(&w, "workerList")->count(), 2);
         QVERIFY(!next->isEnabled());
         child<QPushButton>(&w, "connectButton")->click();
+        // The click returns at once; the result comes back through the event loop, so until
+        // it has been processed the page is busy and not complete.
+        auto *coordinatorPage = page<CoordinatorPage>(w, ShardingWizard::CoordinatorPageId);
+        QVERIFY(!coordinatorPage->isComplete());
+        QVERIFY(!next->isEnabled());
+        QVERIFY(child<QProgressBar>(&w, "connectBusy")->isVisible());
+        QCOMPARE(child<QLabel>(&w, "connectionStatus")->text(), QStringLiteral("Connecting…"));
+        QTRY_VERIFY_WITH_TIMEOUT(coordinatorPage->isComplete(), kLookupTimeoutMs);
+        QVERIFY(!child<QProgressBar>(&w, "connectBusy")->isVisible());
         const QString status = child<QLabel>(&w, "connectionStatus")->text();
         QVERIFY2(next->isEnabled(), qPrintable(status));
         QVERIFY2(status.contains(QStringLiteral("backend")), qPrintable(status));
@@ -154,14 +213,22 @@ private Q_SLOTS:
         w.next();
         QCOMPARE(w.currentId(), int(ShardingWizard::TablePageId));
         QVERIFY(!next->isEnabled());
+        QVERIFY(child<QProgressBar>(&w, "tableBusy")->isVisible());
+        QCOMPARE(child<QLabel>(&w, "tableStatus")->text(), QStringLiteral("Reading tables…"));
         auto *tables = child<QTableWidget>(&w, "tableList");
+        QTRY_VERIFY_WITH_TIMEOUT(tables->rowCount() > 0, kLookupTimeoutMs);
+        QVERIFY(!child<QProgressBar>(&w, "tableBusy")->isVisible());
+        QVERIFY2(child<QLabel>(&w, "tableError")->isHidden(),
+                 qPrintable(child<QLabel>(&w, "tableError")->text()));
         int row = -1;
         for (int i = 0; i < tables->rowCount(); ++i)
             if (tables->item(i, 0)->text() == QLatin1String("public.users"))
                 row = i;
         QVERIFY(row >= 0);
         tables->selectRow(row);
-        QVERIFY(next->isEnabled());
+        QVERIFY(!next->isEnabled()); // until the table has been read
+        QVERIFY(child<QProgressBar>(&w, "tableBusy")->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(next->isEnabled(), kLookupTimeoutMs);
         QCOMPARE(child<QTableWidget>(&w, "columnList")->rowCount(), 5);
         const QString details = child<QLabel>(&w, "tableDetails")->text();
         QVERIFY2(details.contains(QStringLiteral("Primary key:</b> id")), qPrintable(details));
@@ -174,6 +241,10 @@ private Q_SLOTS:
         QCOMPARE(child<QComboBox>(&w, "keyCombo")->currentData().toString(), QStringLiteral("id"));
         QVERIFY(!next->isEnabled());
         child<QPushButton>(&w, "checkButton")->click();
+        QVERIFY(page<StrategyPage>(w, ShardingWizard::StrategyPageId)->isBusy());
+        QVERIFY(!next->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(settled<StrategyPage>(w, ShardingWizard::StrategyPageId),
+                                 kLookupTimeoutMs);
         QVERIFY2(reviewItems(&w, QStringLiteral("error")).isEmpty(),
                  qPrintable(reviewItems(&w, QStringLiteral("error")).join('\n')));
         QCOMPARE(reviewItems(&w, QStringLiteral("ok")).size(), 1);
@@ -190,6 +261,8 @@ private Q_SLOTS:
         QCOMPARE(qobject_cast<QComboBox *>(ranges->cellWidget(1, 2))->currentText(),
                  QStringLiteral("worker2"));
         child<QPushButton>(&w, "checkButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(settled<StrategyPage>(w, ShardingWizard::StrategyPageId),
+                                 kLookupTimeoutMs);
         QString errors = reviewItems(&w, QStringLiteral("error")).join('\n');
         QVERIFY2(errors.contains(QStringLiteral("gap between 4000 and 5000")), qPrintable(errors));
         QVERIFY(!next->isEnabled());
@@ -199,6 +272,8 @@ private Q_SLOTS:
         child<QRadioButton>(&w, "geoRadio")->click();
         chooseKey(&w, QStringLiteral("name"));
         child<QPushButton>(&w, "checkButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(settled<StrategyPage>(w, ShardingWizard::StrategyPageId),
+                                 kLookupTimeoutMs);
         errors = reviewItems(&w, QStringLiteral("error")).join('\n');
         QVERIFY2(errors.contains(QStringLiteral("has no worker")), qPrintable(errors));
         QVERIFY(!next->isEnabled());
@@ -211,6 +286,8 @@ private Q_SLOTS:
         child<QSpinBox>(&w, "shardCountSpin")->setValue(4);
         QVERIFY(!next->isEnabled());
         child<QPushButton>(&w, "checkButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(settled<StrategyPage>(w, ShardingWizard::StrategyPageId),
+                                 kLookupTimeoutMs);
         QVERIFY(next->isEnabled());
 
         // 4. Preview: the plan as text, per node too; the runbook saves.
@@ -253,6 +330,8 @@ private Q_SLOTS:
         ShardingWizard w(m_cluster);
         toStrategyPage(w, QStringLiteral("public.users_wizard"));
         child<QPushButton>(&w, "checkButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(settled<StrategyPage>(w, ShardingWizard::StrategyPageId),
+                                 kLookupTimeoutMs);
         QVERIFY(w.button(QWizard::NextButton)->isEnabled());
         w.next();
         w.next();

@@ -1,7 +1,6 @@
 #include "shardingwizard.h"
 
 #include "coordinatorpage.h"
-#include "pg/pgconnection.h"
 #include "previewpage.h"
 #include "runpage.h"
 #include "sharding/shardingbackend.h"
@@ -30,10 +29,11 @@ ShardingWizard::ShardingWizard(const ClusterSpec &cluster, QWidget *parent)
 
 ShardingWizard::~ShardingWizard() = default;
 
-void ShardingWizard::setCoordinator(std::unique_ptr<PgConnection> connection,
-                                    std::unique_ptr<ShardingBackend> backend)
+void ShardingWizard::setCoordinator(const QString &name, const ConnectionParams &params,
+                                    std::shared_ptr<const ShardingBackend> backend)
 {
-    m_coordinator = std::move(connection);
+    m_coordinatorName = name;
+    m_coordinatorParams = params;
     m_backend = std::move(backend);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inventory/inventory.h"
+#include "pg/connectionparams.h"
 #include "plan/plan.h"
 #include "sharding/shardingreview.h"
 #include "sharding/shardingspec.h"
@@ -11,7 +12,6 @@
 
 namespace pgdeck {
 
-class PgConnection;
 class ShardingBackend;
 
 // Shards one table of a cluster over its workers: coordinator and workers, table, strategy
@@ -31,11 +31,16 @@ public:
     ShardingReview &review() { return m_review; }
     Plan &plan() { return m_plan; }
 
-    // The coordinator's connection and the backend detected on it; null until page 1 connects.
-    PgConnection *coordinator() const { return m_coordinator.get(); }
+    // Where the coordinator is and the backend detected on it; null backend until page 1
+    // connects. The wizard keeps parameters, not a connection: pages look things up on worker
+    // threads, each over its own connection, since a PgConnection belongs to one thread.
+    bool hasCoordinator() const { return bool(m_backend); }
+    const QString &coordinatorName() const { return m_coordinatorName; }
+    const ConnectionParams &coordinatorParams() const { return m_coordinatorParams; }
     const ShardingBackend *backend() const { return m_backend.get(); }
-    void setCoordinator(std::unique_ptr<PgConnection> connection,
-                        std::unique_ptr<ShardingBackend> backend);
+    void setCoordinator(const QString &name, const ConnectionParams &params,
+                        std::shared_ptr<const ShardingBackend> backend);
+    void clearCoordinator() { setCoordinator({}, {}, nullptr); }
 
     void reject() override;
 
@@ -45,8 +50,9 @@ private:
     TableInfo m_table;
     ShardingReview m_review;
     Plan m_plan;
-    std::unique_ptr<PgConnection> m_coordinator;
-    std::unique_ptr<ShardingBackend> m_backend;
+    QString m_coordinatorName;
+    ConnectionParams m_coordinatorParams;
+    std::shared_ptr<const ShardingBackend> m_backend;
 };
 
 } // namespace pgdeck

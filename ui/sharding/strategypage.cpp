@@ -1,10 +1,10 @@
 #include "strategypage.h"
 
+#include "asynclookup.h"
 #include "sharding/shardingbackend.h"
 #include "sharding/shardingreview.h"
 #include "shardingwizard.h"
 
-#include <QApplication>
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QFormLayout>
@@ -12,6 +12,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
@@ -104,6 +105,16 @@ StrategyPage::StrategyPage(ShardingWizard *wizard)
 
     m_check = new QPushButton(tr("Chec&k"));
     m_check->setObjectName(QStringLiteral("checkButton"));
+    m_busy = new QProgressBar;
+    m_busy->setObjectName(QStringLiteral("checkBusy"));
+    m_busy->setRange(0, 0); // indeterminate
+    m_busy->setTextVisible(false);
+    m_busy->setMaximumWidth(200);
+    m_busy->hide();
+    auto *checkRow = new QHBoxLayout;
+    checkRow->addWidget(m_check);
+    checkRow->addWidget(m_busy);
+    checkRow->addStretch();
     m_review = new QListWidget;
     m_review->setObjectName(QStringLiteral("reviewList"));
     m_review->setWordWrap(true);
@@ -114,7 +125,7 @@ StrategyPage::StrategyPage(ShardingWizard *wizard)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_options, 2);
-    layout->addWidget(m_check, 0, Qt::AlignLeft);
+    layout->addLayout(checkRow);
     layout->addWidget(m_review, 1);
 
     connect(m_strategies, &QButtonGroup::idToggled, this, [this](int id, bool on) {
@@ -223,6 +234,8 @@ ShardingSpec StrategyPage::specFromWidgets() const
 
 void StrategyPage::invalidate()
 {
+    ++m_generation; // a review still running answers for the old choice
+    setBusy(false);
     m_checked = false;
     m_review->clear();
     auto *hint =
@@ -231,18 +244,67 @@ void StrategyPage::invalidate()
     Q_EMIT completeChanged();
 }
 
+void StrategyPage::cleanupPage()
+{
+    ++m_generation; // Back: a running review is no longer wanted
+    setBusy(false);
+    QWizardPage::cleanupPage();
+}
+
+bool StrategyPage::isBusy() const
+{
+    return !m_busy->isHidden();
+}
+
+void StrategyPage::setBusy(bool busy)
+{
+    m_busy->setVisible(busy);
+}
+
 void StrategyPage::check()
 {
-    PgConnection *conn = m_wizard->coordinator();
-    const ShardingBackend *backend = m_wizard->backend();
-    if (!conn || !backend)
+    if (!m_wizard->hasCoordinator() || !m_wizard->backend())
         return;
+    const quint64 generation = ++m_generation;
+    m_checked = false;
     const ShardingSpec spec = specFromWidgets();
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    ShardingReview review = reviewSharding(*conn, spec, m_wizard->table(), m_wizard->cluster());
-    backend->review(spec, m_wizard->table(), &review);
-    QApplication::restoreOverrideCursor();
+    // Copies: the worker must not read the wizard, which may be gone before it finishes.
+    const TableInfo table = m_wizard->table();
+    const ClusterSpec cluster = m_wizard->cluster();
+    const ConnectionParams params = m_wizard->coordinatorParams();
+    const QString node = m_wizard->coordinatorName();
+    m_review->clear();
+    auto *pending = new QListWidgetItem(tr("Checking against the servers…"), m_review);
+    pending->setForeground(palette().color(QPalette::PlaceholderText));
+    setBusy(true);
+    Q_EMIT completeChanged();
 
+    runLookup(
+        this,
+        [spec, table, cluster, params, node] {
+            QString error;
+            auto conn = openLookupConnection(params, node, &error);
+            if (!conn) {
+                ShardingReview review;
+                review.errors << tr("Could not connect to %1: %2").arg(node, error);
+                return review;
+            }
+            return reviewSharding(*conn, spec, table, cluster);
+        },
+        [this, generation, spec](const ShardingReview &result) {
+            if (generation != m_generation)
+                return; // the choice changed while the servers were asked
+            setBusy(false);
+            ShardingReview review = result;
+            // The backend's own checks read nothing from the servers: cheap, on this thread.
+            if (const ShardingBackend *backend = m_wizard->backend())
+                backend->review(spec, m_wizard->table(), &review);
+            showReview(spec, review);
+        });
+}
+
+void StrategyPage::showReview(const ShardingSpec &spec, const ShardingReview &review)
+{
     m_review->clear();
     for (const QString &e : std::as_const(review.errors)) {
         auto *i = new QListWidgetItem(e, m_review);

@@ -1,13 +1,14 @@
 #include "tablepage.h"
 
-#include "pg/pgconnection.h"
+#include "asynclookup.h"
 #include "sharding/tableinfo.h"
 #include "shardingwizard.h"
 
-#include <QApplication>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QProgressBar>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -37,6 +38,23 @@ QTableWidgetItem *item(const QString &text, bool right = false)
     return i;
 }
 
+// Plain results of the two look-ups, made on a worker thread.
+struct TableListReport {
+    QList<inspect::TableListing> tables;
+    QString error;
+};
+
+struct TableReport {
+    bool ok = false;
+    TableInfo info;
+    QString error;
+};
+
+QString connectError(const QString &node, const QString &error)
+{
+    return QObject::tr("Could not connect to %1: %2").arg(node, error);
+}
+
 } // namespace
 
 TablePage::TablePage(ShardingWizard *wizard)
@@ -59,6 +77,17 @@ TablePage::TablePage(ShardingWizard *wizard)
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color:#c62828"));
     m_error->hide();
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("tableStatus"));
+    m_busy = new QProgressBar;
+    m_busy->setObjectName(QStringLiteral("tableBusy"));
+    m_busy->setRange(0, 0); // indeterminate
+    m_busy->setTextVisible(false);
+    m_busy->setMaximumWidth(200);
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_busy);
+    statusRow->addWidget(m_status, 1);
+    setBusy({});
 
     auto *detailBox = new QWidget;
     auto *detailLayout = new QVBoxLayout(detailBox);
@@ -73,87 +102,151 @@ TablePage::TablePage(ShardingWizard *wizard)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split, 1);
+    layout->addLayout(statusRow);
     layout->addWidget(m_error);
 
     connect(m_tables, &QTableWidget::itemSelectionChanged, this, &TablePage::inspectSelected);
 }
 
+bool TablePage::isBusy() const
+{
+    return !m_busy->isHidden();
+}
+
+void TablePage::setBusy(const QString &what)
+{
+    m_status->setText(what);
+    m_status->setVisible(!what.isEmpty());
+    m_busy->setVisible(!what.isEmpty());
+}
+
+void TablePage::showError(const QString &error)
+{
+    m_error->setText(error);
+    m_error->show();
+}
+
+void TablePage::cleanupPage()
+{
+    ++m_generation; // Back: whatever is still being read is no longer wanted
+    setBusy({});
+    QWizardPage::cleanupPage();
+}
+
 void TablePage::initializePage()
 {
+    const quint64 generation = ++m_generation;
     const QString wanted =
         m_wizard->spec().table.isEmpty()
             ? QString()
             : m_wizard->spec().schema + QLatin1Char('.') + m_wizard->spec().table;
     m_inspected = false;
     m_error->hide();
+    m_columns->setRowCount(0);
+    m_details->clear();
     {
         const QSignalBlocker block(m_tables);
         m_tables->setRowCount(0);
     }
-    PgConnection *conn = m_wizard->coordinator();
-    if (!conn)
-        return;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    QString error;
-    const QList<inspect::TableListing> tables = inspect::tables(*conn, &error);
-    QApplication::restoreOverrideCursor();
-    if (!error.isEmpty()) {
-        m_error->setText(error);
-        m_error->show();
-    }
-    const QLocale locale = QLocale::c();
-    const QSignalBlocker block(m_tables);
-    m_tables->setRowCount(int(tables.size()));
-    int select = -1;
-    for (int i = 0; i < tables.size(); ++i) {
-        const inspect::TableListing &t = tables[i];
-        const QString name = t.schema + QLatin1Char('.') + t.name;
-        auto *first = item(name);
-        first->setData(Qt::UserRole, t.schema);
-        first->setData(Qt::UserRole + 1, t.name);
-        m_tables->setItem(i, 0, first);
-        m_tables->setItem(
-            i, 1,
-            item(locale.formattedDataSize(t.sizeBytes, 1, QLocale::DataSizeTraditionalFormat),
-                 true));
-        m_tables->setItem(i, 2, item(QString::number(t.rowEstimate), true));
-        if (name == wanted)
-            select = i;
-    }
-    m_tables->resizeColumnsToContents();
-    if (select >= 0) {
-        m_tables->selectRow(select);
-        inspectSelected();
-    }
     Q_EMIT completeChanged();
+    if (!m_wizard->hasCoordinator())
+        return;
+    const ConnectionParams params = m_wizard->coordinatorParams();
+    const QString node = m_wizard->coordinatorName();
+    setBusy(tr("Reading tables…"));
+    runLookup(
+        this,
+        [params, node] {
+            TableListReport r;
+            QString error;
+            if (auto conn = openLookupConnection(params, node, &error))
+                r.tables = inspect::tables(*conn, &r.error);
+            else
+                r.error = connectError(node, error);
+            return r;
+        },
+        [this, generation, wanted](const TableListReport &r) {
+            if (generation != m_generation)
+                return;
+            setBusy({});
+            if (!r.error.isEmpty())
+                showError(r.error);
+            const QList<inspect::TableListing> &tables = r.tables;
+            const QLocale locale = QLocale::c();
+            int select = -1;
+            {
+                const QSignalBlocker block(m_tables);
+                m_tables->setRowCount(int(tables.size()));
+                for (int i = 0; i < tables.size(); ++i) {
+                    const inspect::TableListing &t = tables[i];
+                    const QString name = t.schema + QLatin1Char('.') + t.name;
+                    auto *first = item(name);
+                    first->setData(Qt::UserRole, t.schema);
+                    first->setData(Qt::UserRole + 1, t.name);
+                    m_tables->setItem(i, 0, first);
+                    m_tables->setItem(i, 1,
+                                      item(locale.formattedDataSize(
+                                               t.sizeBytes, 1, QLocale::DataSizeTraditionalFormat),
+                                           true));
+                    m_tables->setItem(i, 2, item(QString::number(t.rowEstimate), true));
+                    if (name == wanted)
+                        select = i;
+                }
+                m_tables->resizeColumnsToContents();
+                if (select >= 0)
+                    m_tables->selectRow(select);
+            }
+            if (select >= 0)
+                inspectSelected();
+        });
 }
 
 void TablePage::inspectSelected()
 {
+    const quint64 generation = ++m_generation;
     m_inspected = false;
     m_columns->setRowCount(0);
     m_details->clear();
     m_error->hide();
+    setBusy({});
     const QList<QTableWidgetItem *> selected = m_tables->selectedItems();
-    PgConnection *conn = m_wizard->coordinator();
-    if (selected.isEmpty() || !conn) {
+    if (selected.isEmpty() || !m_wizard->hasCoordinator()) {
         Q_EMIT completeChanged();
         return;
     }
     QTableWidgetItem *first = m_tables->item(selected.first()->row(), 0);
     const QString schema = first->data(Qt::UserRole).toString();
     const QString name = first->data(Qt::UserRole + 1).toString();
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    TableInfo info;
-    QString error;
-    const bool ok = inspect::table(*conn, schema, name, &info, &error);
-    QApplication::restoreOverrideCursor();
-    if (!ok) {
-        m_error->setText(error);
-        m_error->show();
-        Q_EMIT completeChanged();
-        return;
-    }
+    const ConnectionParams params = m_wizard->coordinatorParams();
+    const QString node = m_wizard->coordinatorName();
+    setBusy(tr("Reading %1…").arg(first->text()));
+    Q_EMIT completeChanged();
+    runLookup(
+        this,
+        [params, node, schema, name] {
+            TableReport r;
+            QString error;
+            if (auto conn = openLookupConnection(params, node, &error))
+                r.ok = inspect::table(*conn, schema, name, &r.info, &r.error);
+            else
+                r.error = connectError(node, error);
+            return r;
+        },
+        [this, generation, schema, name](const TableReport &r) {
+            if (generation != m_generation)
+                return; // another table was chosen meanwhile
+            setBusy({});
+            if (!r.ok) {
+                showError(r.error);
+                Q_EMIT completeChanged();
+                return;
+            }
+            showTable(schema, name, r.info);
+        });
+}
+
+void TablePage::showTable(const QString &schema, const QString &name, const TableInfo &info)
+{
     m_columns->setRowCount(int(info.columns.size()));
     for (int i = 0; i < info.columns.size(); ++i) {
         const ColumnInfo &c = info.columns[i];

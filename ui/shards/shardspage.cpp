@@ -1,5 +1,6 @@
 #include "shardspage.h"
 
+#include "rebalance/moveprogressview.h"
 #include "shardtablemodel.h"
 
 #include <QBarCategoryAxis>
@@ -12,7 +13,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
-#include <QSortFilterProxyModel>
 #include <QStackedBarSeries>
 #include <QTableView>
 #include <QThread>
@@ -29,8 +29,8 @@ ShardsPage::ShardsPage(QWidget *parent)
     , m_chart(new QChartView(this))
     , m_table(new QTableView(this))
     , m_model(new ShardTableModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
     , m_timer(new QTimer(this))
+    , m_filterDelay(new QTimer(this))
 {
     auto *title = new QLabel(tr("Shards"), this);
     QFont f = title->font();
@@ -51,28 +51,75 @@ ShardsPage::ShardsPage(QWidget *parent)
     m_chart->chart()->legend()->setAlignment(Qt::AlignBottom);
     m_chart->chart()->setMargins(QMargins(4, 4, 4, 4));
 
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(Qt::UserRole);
-    m_proxy->setFilterKeyColumn(-1);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_table->setModel(m_proxy);
+    // The model filters, sorts and hands out rows in chunks itself: no proxy in between.
+    m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
     m_table->setAlternatingRowColors(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // Fixed, uniform rows: the view never measures rows one by one.
     m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(24); // uniform rows: fast with 100k
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(24);
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(ShardTableModel::Bound, QHeaderView::Stretch);
-    connect(m_filter, &QLineEdit::textChanged, m_proxy,
-            &QSortFilterProxyModel::setFilterFixedString);
+    m_filterDelay->setSingleShot(true);
+    m_filterDelay->setInterval(120);
+    connect(m_filter, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
+    connect(m_filterDelay, &QTimer::timeout, this,
+            [this] { m_model->setFilterText(m_filter->text()); });
+
+    // Live rebalance progress, from the servers: moves started here, by pgdeckctl or by Citus.
+    m_movesPanel = new QWidget(this);
+    m_movesPanel->setObjectName(QStringLiteral("movesPanel"));
+    m_movesTitle = new QLabel(m_movesPanel);
+    m_movesTitle->setObjectName(QStringLiteral("movesTitle"));
+    m_moves = new MoveProgressView(m_movesPanel);
+    auto *movesLayout = new QVBoxLayout(m_movesPanel);
+    movesLayout->setContentsMargins(0, 0, 0, 0);
+    movesLayout->addWidget(m_movesTitle);
+    movesLayout->addWidget(m_moves);
+    m_movesPanel->hide();
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(head);
+    layout->addWidget(m_movesPanel);
     layout->addWidget(m_chart, 2);
     layout->addWidget(m_table, 3);
 
     m_timer->setInterval(10000);
     connect(m_timer, &QTimer::timeout, this, &ShardsPage::refresh);
+}
+
+bool ShardsPage::movesShown() const
+{
+    return !m_movesPanel->isHidden();
+}
+
+void ShardsPage::presentMoves(const QList<ShardMoveProgress> &moves)
+{
+    // Every second while shards move, every ten otherwise.
+    m_timer->setInterval(moves.isEmpty() ? 10000 : 1000);
+    if (moves.isEmpty()) {
+        m_moves->clear();
+        m_movesPanel->hide();
+        return;
+    }
+    m_moves->markMissingDone(moves);
+    m_moves->applyProgress(moves);
+    // As tall as its rows, up to six.
+    const int rows = qMin(6, m_moves->topLevelItemCount());
+    m_moves->setFixedHeight(m_moves->header()->sizeHint().height() + rows * 24 + 6);
+    m_movesTitle->setText(tr("<b>Rebalance under way</b> — %n shard move(s) in progress; writes "
+                             "to a moving shard are refused until it switches.",
+                             nullptr, int(moves.size())));
+    m_movesPanel->show();
+}
+
+void ShardsPage::setFilterText(const QString &text)
+{
+    m_filter->setText(text); // restarts the delay through textChanged: stop it
+    m_filterDelay->stop();
+    m_model->setFilterText(text);
 }
 
 void ShardsPage::setCluster(const ClusterSpec &cluster)
@@ -123,6 +170,7 @@ void ShardsPage::present(const ShardDistribution &d, const QString &error)
         return;
     }
     m_distribution = d;
+    presentMoves(d.moves);
     m_model->setPlacements(d.placements);
     const QMap<QString, int> counts = d.shardsPerWorker();
     m_summary->setText(tr("%1 shards on %2 workers · skew %3 (largest worker ÷ mean) · %4")

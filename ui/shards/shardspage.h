@@ -8,12 +8,12 @@
 class QChartView;
 class QLabel;
 class QLineEdit;
-class QSortFilterProxyModel;
 class QTableView;
 class QTimer;
 
 namespace pgdeck {
 
+class MoveProgressView;
 class ShardTableModel;
 
 // The Shards page: bytes per worker stacked by table, skew, and the filterable, sortable
@@ -30,12 +30,18 @@ public:
     void setDistribution(const ShardDistribution &d) { present(d, {}); }
     const ShardDistribution &distribution() const { return m_distribution; }
     QTableView *table() const { return m_table; }
+    MoveProgressView *moves() const { return m_moves; }
+    bool movesShown() const;
+    ShardTableModel *model() const { return m_model; }
+    // Filters the shard list now, without waiting for the typing pause.
+    void setFilterText(const QString &text);
 
 Q_SIGNALS:
     void refreshed(bool ok);
 
 private:
     void present(const ShardDistribution &d, const QString &error);
+    void presentMoves(const QList<ShardMoveProgress> &moves);
 
     ClusterSpec m_cluster;
     QString m_coordinator;
@@ -46,8 +52,11 @@ private:
     QChartView *m_chart = nullptr;
     QTableView *m_table = nullptr;
     ShardTableModel *m_model = nullptr;
-    QSortFilterProxyModel *m_proxy = nullptr;
     QTimer *m_timer = nullptr;
+    QWidget *m_movesPanel = nullptr; // shown while shards move
+    QLabel *m_movesTitle = nullptr;
+    MoveProgressView *m_moves = nullptr;
+    QTimer *m_filterDelay = nullptr; // filters once typing pauses, not on every key
 };
 
 } // namespace pgdeck
