@@ -62,6 +62,16 @@ Commands:
                     Ranges: FROM:TO=WORKER,... with an empty bound open, e.g.
                     ":N=worker1,N:=worker2". Default inventory: the sharded sandbox's.
   shards [--json]   Shards per worker of every sharded table: rows, bytes, skew.
+  replica add --name N --data-dir D --port P [--primary NODE] [--host SSH-DEST]
+        [--run-as USER] [--address A] [--slot S] [--replication-user U]
+        [--password-secret NAME] [--bin-dir D] [--allow-restart] [--plan | --apply]
+                    A streaming replica of the primary, here or on an ssh host (your
+                    ssh config and agent). Checks the primary first (wal_level, WAL
+                    senders, slots, wal_keep_size, listen_addresses, pg_hba.conf, the
+                    replication role) and fixes it in the Plan; a restart only with
+                    --allow-restart. Never touches a non-empty data directory. The
+                    password comes from PGDECK_SECRET_<NAME> and goes to a 0600 file
+                    beside the data directory. The node joins the inventory.
   rebalance [--workers A,B,C] [--drain W] [--plan | --apply | --abort]
                     Even out the shards' bytes over the workers (default: those holding
                     shards), or empty worker W. Shows the moves and the load before and
@@ -148,6 +158,30 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("plan"), QStringLiteral("shard: print the plan only.")},
         {QStringLiteral("apply"), QStringLiteral("shard: run the plan.")},
         {QStringLiteral("rollback"), QStringLiteral("shard: undo a sharding of --table.")},
+        {QStringLiteral("primary"), QStringLiteral("replica: the node to copy."),
+         QStringLiteral("node")},
+        {QStringLiteral("name"), QStringLiteral("replica: the new node's name."),
+         QStringLiteral("name")},
+        {QStringLiteral("host"), QStringLiteral("replica: ssh destination (default: here)."),
+         QStringLiteral("dest")},
+        {QStringLiteral("run-as"), QStringLiteral("replica: OS user owning the data directory."),
+         QStringLiteral("user")},
+        {QStringLiteral("address"), QStringLiteral("replica: address the new node listens on."),
+         QStringLiteral("addr")},
+        {QStringLiteral("data-dir"), QStringLiteral("replica: the new data directory."),
+         QStringLiteral("dir")},
+        {QStringLiteral("slot"), QStringLiteral("replica: replication slot name."),
+         QStringLiteral("slot")},
+        {QStringLiteral("replication-user"),
+         QStringLiteral("replica: role to replicate as (default replicator)."),
+         QStringLiteral("role")},
+        {QStringLiteral("password-secret"),
+         QStringLiteral("replica: secret NAME; the password is in PGDECK_SECRET_NAME."),
+         QStringLiteral("name")},
+        {QStringLiteral("bin-dir"), QStringLiteral("replica: PostgreSQL bin dir on the target."),
+         QStringLiteral("dir")},
+        {QStringLiteral("allow-restart"),
+         QStringLiteral("replica: fixes may restart the primary.")},
         {QStringLiteral("drain"), QStringLiteral("rebalance: workers to empty, comma-separated."),
          QStringLiteral("nodes")},
         {QStringLiteral("abort"),
@@ -199,6 +233,8 @@ int CtlCommand::run(const QStringList &arguments)
         return shard();
     if (cmd == QLatin1String("shards") && args.size() == 1)
         return shards();
+    if (cmd == QLatin1String("replica"))
+        return replica(args.mid(1));
     if (cmd == QLatin1String("rebalance") && args.size() == 1)
         return rebalance();
     if (cmd == QLatin1String("add-worker") && args.size() == 2)

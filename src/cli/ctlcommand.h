@@ -8,6 +8,8 @@ namespace pgdeck {
 
 class Plan;
 struct ClusterSpec;
+struct Inventory;
+enum class SandboxShape;
 
 // pgdeckctl's commands. Each returns the process exit code: 0 ok, 1 failed, 2 bad usage.
 // Lives in the core so the CLI stays a thin main and the commands can be tested.
@@ -30,6 +32,9 @@ private:
     int rebalance(const QStringList &newWorkers = {}); // rebalancecommand.cpp
     int addWorker(const QString &workers);             // rebalancecommand.cpp
     bool loadShardingCluster(ClusterSpec *cluster);
+    int replica(const QStringList &args); // replicacommand.cpp
+    // The inventory named by -i, else the sandbox's (of `defaultShape`, or --dir).
+    bool loadInventory(SandboxShape defaultShape, Inventory *inventory, QString *path);
     int runPlan(const Plan &plan, const QString &resumeId = {});
     int printPlan(const Plan &plan);
     int sandboxStatus(const QString &dir);

@@ -45,9 +45,15 @@ QStringList CommandRunner::commandLine(const HostTarget &host, const QStringList
         else if (host.isLocal() && runningAsRoot())
             prefix = {QStringLiteral("runuser"), QStringLiteral("-u"), host.runAs,
                       QStringLiteral("--")};
-        else
+        else if (host.isLocal())
             prefix = {QStringLiteral("sudo"), QStringLiteral("-n"), QStringLiteral("-u"),
                       host.runAs, QStringLiteral("--")};
+        else // the remote login may be root (runuser, no sudo needed) or not (sudo -n)
+            prefix = {QStringLiteral("sh"), QStringLiteral("-c"),
+                      QStringLiteral("u=$1; shift; if [ \"$(id -un)\" = \"$u\" ]; then exec "
+                                     "\"$@\"; elif [ \"$(id -u)\" = 0 ]; then exec runuser -u "
+                                     "\"$u\" -- \"$@\"; else exec sudo -n -u \"$u\" -- \"$@\"; fi"),
+                      QStringLiteral("sh"), host.runAs};
     }
     if (host.isLocal())
         return prefix + argv;

@@ -7,7 +7,8 @@
 namespace pgdeck {
 
 // Where a command runs: this machine, or another one through the system ssh client.
-// runAs names the OS user to run as (runuser locally when we are root, sudo -n over ssh).
+// runAs names the OS user to run as (runuser when root, else sudo -n; over ssh the
+// remote side makes the same choice).
 struct HostTarget {
     QString ssh;   // empty = local; else an ssh destination: alias, user@host, ssh://user@host:port
     QString runAs; // empty = the current user

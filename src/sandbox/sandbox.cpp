@@ -587,6 +587,21 @@ Plan Sandbox::downPlan(const SandboxConfig &c)
             {QStringLiteral("sh"), QStringLiteral("-c"),
              QStringLiteral("pid=$(cat %1 2>/dev/null) && kill \"$pid\" 2>/dev/null; exit 0")
                  .arg(sql::shellQuote(c.loadPidPath()))}));
+    // Servers added later inside the sandbox directory (pgdeckctl replica add) go first.
+    {
+        const QString pgctl = sql::shellQuote(c.bin(QStringLiteral("pg_ctl")));
+        QStringList own;
+        for (int i = 0; i < c.nodeCount(); ++i)
+            own << sql::shellQuote(c.dataDir(c.nodeName(i)) + QStringLiteral("/postmaster.pid"));
+        plan.add(steps::command(
+            QStringLiteral("stop-added"), QStringLiteral("Stop servers added to the sandbox"),
+            server,
+            {QStringLiteral("sh"), QStringLiteral("-c"),
+             QStringLiteral("for f in %1/*/postmaster.pid; do [ -e \"$f\" ] || continue; case "
+                            "\"$f\" in %2) continue;; esac; %3 -D \"$(dirname \"$f\")\" -m fast -w "
+                            "-t 60 stop || true; done; exit 0")
+                 .arg(sql::shellQuote(c.dir), own.join(QLatin1Char('|')), pgctl)}));
+    }
     // Standbys first, so the primary does not wait for them while shutting down.
     for (int i = c.nodeCount() - 1; i >= 0; --i) {
         const QString name = c.nodeName(i);

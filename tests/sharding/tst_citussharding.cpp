@@ -6,6 +6,7 @@
 #include "pg/quoting.h"
 #include "sandboxfixture.h"
 #include "sharding/citusbackend.h"
+#include "sharding/rebalanceplanner.h"
 #include "sharding/shardingreview.h"
 #include "sharding/tableinfo.h"
 
@@ -128,6 +129,26 @@ private Q_SLOTS:
                      CitusBackend::rebalancePlan(m_cluster, QStringLiteral("coordinator"), 600000),
                      &summary),
                  qPrintable(summary));
+        QCOMPARE(query(QStringLiteral("select count(*) from pgdeck_citus_users")),
+                 QStringLiteral("20000"));
+    }
+
+    void rebalancePreparedAndProgressRead()
+    {
+        // The wizard's and pgdeckctl's path: preview from Citus' own rebalance plan, then
+        // the background rebalancer, with progress read through get_rebalance_progress().
+        RebalanceRequest request;
+        request.coordinator = QStringLiteral("coordinator");
+        const PreparedRebalance r = prepareRebalance(m_cluster, request);
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.backend, QStringLiteral("citus"));
+        QVERIFY(r.plan.indexOf(QStringLiteral("rebalance-start")) >= 0);
+        QList<ShardMoveProgress> moves;
+        QString error;
+        QVERIFY2(readMoveProgress(m_cluster, QStringLiteral("coordinator"), &moves, &error),
+                 qPrintable(error));
+        QString summary;
+        QVERIFY2(test::SandboxFixture::runPlan(r.plan, &summary), qPrintable(summary));
         QCOMPARE(query(QStringLiteral("select count(*) from pgdeck_citus_users")),
                  QStringLiteral("20000"));
     }
