@@ -3,11 +3,9 @@
 #include "ctlcommand.h"
 
 #include "inventory/inventory.h"
-#include "inventory/inventoryloader.h"
 #include "pg/pgconnection.h"
 #include "pg/quoting.h"
 #include "plan/plan.h"
-#include "sandbox/sandbox.h"
 #include "sandbox/sandboxconfig.h"
 #include "sharding/sharddistribution.h"
 #include "sharding/shardingbackend.h"
@@ -42,27 +40,10 @@ QString firstWithRole(const ClusterSpec &c, const QString &role)
 
 bool CtlCommand::loadShardingCluster(ClusterSpec *cluster)
 {
-    QString path = m_parser.value(QStringLiteral("inventory"));
-    if (path.isEmpty()) {
-        SandboxConfig c;
-        QString error;
-        const QString dir = m_parser.value(QStringLiteral("dir")).isEmpty()
-                                ? Sandbox::defaultDir(SandboxShape::Sharded)
-                                : m_parser.value(QStringLiteral("dir"));
-        if (!Sandbox::loadConfig(dir, &c, &error)) {
-            usage(QStringLiteral("no --inventory given and %1").arg(error));
-            return false;
-        }
-        path = c.inventoryPath();
-    }
     Inventory inv;
-    QList<InventoryError> errors;
-    if (!InventoryLoader::load(path, &inv, &errors)) {
-        for (const InventoryError &e : errors)
-            m_err << e.toString() << "\n";
-        m_err.flush();
+    QString path;
+    if (!loadInventory(SandboxShape::Sharded, &inv, &path))
         return false;
-    }
     const QString wanted = m_parser.value(QStringLiteral("cluster"));
     for (const ClusterSpec &c : inv.clusters) {
         if (wanted.isEmpty() ? !firstWithRole(c, QStringLiteral("coordinator")).isEmpty()
