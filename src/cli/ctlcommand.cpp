@@ -72,6 +72,12 @@ Commands:
                     --allow-restart. Never touches a non-empty data directory. The
                     password comes from PGDECK_SECRET_<NAME> and goes to a 0600 file
                     beside the data directory. The node joins the inventory.
+  promote NODE [--run-as USER] [--no-rewind] [--plan | --apply]
+                    Make standby NODE the primary. When the primary answers it is
+                    stopped first (a switchover: no write is lost), else it is a
+                    failover. The other standbys follow the new primary; the old one
+                    comes back as its standby through pg_rewind (--no-rewind: it stays
+                    down). Refused while NODE lags or does not stream.
   rebalance [--workers A,B,C] [--drain W] [--plan | --apply | --abort]
                     Even out the shards' bytes over the workers (default: those holding
                     shards), or empty worker W. Shows the moves and the load before and
@@ -180,6 +186,7 @@ CtlCommand::CtlCommand(QObject *parent)
          QStringLiteral("name")},
         {QStringLiteral("bin-dir"), QStringLiteral("replica: PostgreSQL bin dir on the target."),
          QStringLiteral("dir")},
+        {QStringLiteral("no-rewind"), QStringLiteral("promote: leave the old primary stopped.")},
         {QStringLiteral("allow-restart"),
          QStringLiteral("replica: fixes may restart the primary.")},
         {QStringLiteral("drain"), QStringLiteral("rebalance: workers to empty, comma-separated."),
@@ -233,6 +240,8 @@ int CtlCommand::run(const QStringList &arguments)
         return shard();
     if (cmd == QLatin1String("shards") && args.size() == 1)
         return shards();
+    if (cmd == QLatin1String("promote") && args.size() == 2)
+        return promote(args[1]);
     if (cmd == QLatin1String("replica"))
         return replica(args.mid(1));
     if (cmd == QLatin1String("rebalance") && args.size() == 1)

@@ -32,7 +32,8 @@ private:
     int rebalance(const QStringList &newWorkers = {}); // rebalancecommand.cpp
     int addWorker(const QString &workers);             // rebalancecommand.cpp
     bool loadShardingCluster(ClusterSpec *cluster);
-    int replica(const QStringList &args); // replicacommand.cpp
+    int replica(const QStringList &args);  // replicacommand.cpp
+    int promote(const QString &candidate); // replicacommand.cpp
     // The inventory named by -i, else the sandbox's (of `defaultShape`, or --dir).
     bool loadInventory(SandboxShape defaultShape, Inventory *inventory, QString *path);
     int runPlan(const Plan &plan, const QString &resumeId = {});

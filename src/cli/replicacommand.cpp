@@ -8,6 +8,7 @@
 #include "pg/connectionparams.h"
 #include "pg/pgconnection.h"
 #include "plan/plan.h"
+#include "replication/promoteplanner.h"
 #include "replication/replicaplanner.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxconfig.h"
@@ -147,6 +148,60 @@ int CtlCommand::replica(const QStringList &args)
     cluster.nodes << node;
     plan.add(steps::writeFile(QStringLiteral("inventory"),
                               QStringLiteral("Add %1 to %2").arg(spec.name, inventoryPath),
+                              HostTarget{}, QFileInfo(inventoryPath).absoluteFilePath(),
+                              QString::fromUtf8(InventoryWriter::toYaml(inv)), 0644));
+    if (!m_parser.isSet(QStringLiteral("apply")))
+        return printPlan(plan);
+    m_out.flush();
+    return runPlan(plan);
+}
+
+} // namespace pgdeck
+
+namespace pgdeck {
+
+int CtlCommand::promote(const QString &candidate)
+{
+    Inventory inv;
+    QString inventoryPath;
+    if (!loadInventory(SandboxShape::Replicated, &inv, &inventoryPath))
+        return 2;
+    int clusterIndex = -1;
+    for (int i = 0; i < inv.clusters.size() && clusterIndex < 0; ++i)
+        if (inv.clusters[i].node(candidate) &&
+            (!m_parser.isSet(QStringLiteral("cluster")) ||
+             inv.clusters[i].name == m_parser.value(QStringLiteral("cluster"))))
+            clusterIndex = i;
+    if (clusterIndex < 0)
+        return usage(QStringLiteral("no node %1 in %2").arg(candidate, inventoryPath));
+    ClusterSpec &cluster = inv.clusters[clusterIndex];
+    PromoteSpec spec;
+    spec.candidate = candidate;
+    spec.runAs = m_parser.value(QStringLiteral("run-as"));
+    spec.binDir = m_parser.value(QStringLiteral("bin-dir"));
+    QString error;
+    if (spec.binDir.isEmpty())
+        spec.binDir = Sandbox::findBinDir(&error);
+    spec.rewindOldPrimary = !m_parser.isSet(QStringLiteral("no-rewind"));
+    const PromoteReview review = reviewPromote(cluster, spec);
+    if (!review.ok()) {
+        for (const QString &e : review.errors)
+            m_err << "error: " << e << "\n";
+        m_err << "pgdeckctl: nothing changed\n";
+        m_err.flush();
+        return 1;
+    }
+    m_out << (review.oldPrimaryUp ? "switchover" : "failover") << ": " << candidate
+          << " takes over from " << review.oldPrimary;
+    if (review.candidateLagBytes >= 0)
+        m_out << " (" << review.candidateLagBytes << " bytes behind)";
+    m_out << "\n";
+    for (const QString &w : review.warnings)
+        m_out << "warning: " << w << "\n";
+    Plan plan = promotePlan(cluster, spec, review);
+    cluster = promotedCluster(cluster, spec, review);
+    plan.add(steps::writeFile(QStringLiteral("inventory"),
+                              QStringLiteral("Record the new roles in %1").arg(inventoryPath),
                               HostTarget{}, QFileInfo(inventoryPath).absoluteFilePath(),
                               QString::fromUtf8(InventoryWriter::toYaml(inv)), 0644));
     if (!m_parser.isSet(QStringLiteral("apply")))

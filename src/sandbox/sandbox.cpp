@@ -25,8 +25,9 @@ QString serverSettings(const SandboxConfig &c, int index)
     QString s = QStringLiteral("# Written by pgdeck for the sandbox cluster.\n");
     s += QStringLiteral("port = %1\n").arg(c.port(index));
     s += QStringLiteral("listen_addresses = '127.0.0.1'\n");
-    s += QStringLiteral("unix_socket_directories = %1\n")
-             .arg(sql::quoteLiteral(c.dataDir(c.nodeName(index))));
+    // Sockets beside the data directories, not in them: pg_rewind copies a data directory
+    // file by file from the new primary and cannot read a socket. Ports keep them apart.
+    s += QStringLiteral("unix_socket_directories = %1\n").arg(sql::quoteLiteral(c.dir));
     s += QStringLiteral("cluster_name = 'sandbox-%1'\n").arg(c.nodeName(index));
     s += QStringLiteral("wal_level = replica\n"
                         "max_wal_senders = 10\n"
@@ -34,6 +35,7 @@ QString serverSettings(const SandboxConfig &c, int index)
                         "wal_keep_size = '256MB'\n"
                         "hot_standby = on\n"
                         "hot_standby_feedback = on\n"
+                        "wal_log_hints = on\n" // pg_rewind can bring an old primary back
                         "shared_buffers = '32MB'\n"
                         "max_connections = 60\n"
                         "track_io_timing = on\n"
