@@ -8,11 +8,13 @@
 #include "pg/connectionparams.h"
 #include "pg/pgconnection.h"
 #include "plan/plan.h"
+#include "replication/basebackupwatcher.h"
 #include "replication/promoteplanner.h"
 #include "replication/replicaplanner.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxconfig.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 
 namespace pgdeck {
@@ -153,6 +155,17 @@ int CtlCommand::replica(const QStringList &args)
     if (!m_parser.isSet(QStringLiteral("apply")))
         return printPlan(plan);
     m_out.flush();
+    // pg_basebackup's progress as the primary sees it, a line every few seconds.
+    BasebackupWatcher watcher(ConnectionParams::fromNode(primaryNode), spec.name);
+    QElapsedTimer lastLine;
+    connect(&watcher, &BasebackupWatcher::progress, this, [&](const BasebackupProgress &p) {
+        if (lastLine.isValid() && lastLine.elapsed() < 3000)
+            return;
+        lastLine.start();
+        m_out << "\n      " << BasebackupWatcher::describe(p) << " ";
+        m_out.flush();
+    });
+    watcher.start(1000);
     return runPlan(plan);
 }
 

@@ -406,14 +406,16 @@ Plan addReplicaPlan(const ReplicaSpec &spec, const ClusterSpec &cluster,
     return plan;
 }
 
-BasebackupProgress readBasebackupProgress(PgConnection &primary, const QString &applicationName)
+QString basebackupProgressSql()
+{
+    return QStringLiteral("select b.phase, b.backup_total, b.backup_streamed from "
+                          "pg_stat_progress_basebackup b join pg_stat_activity a using (pid) "
+                          "where a.application_name = $1");
+}
+
+BasebackupProgress basebackupProgress(const PgResult &r)
 {
     BasebackupProgress p;
-    const PgResult r = primary.execSync(
-        QStringLiteral("select b.phase, b.backup_total, b.backup_streamed from "
-                       "pg_stat_progress_basebackup b join pg_stat_activity a using (pid) where "
-                       "a.application_name = $1"),
-        {applicationName}, kTimeoutMs);
     if (!r.ok() || r.rowCount() == 0)
         return p;
     p.running = true;

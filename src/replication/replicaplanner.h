@@ -6,6 +6,7 @@
 namespace pgdeck {
 
 class PgConnection;
+class PgResult;
 struct ClusterSpec;
 
 // Reads what replication needs from the primary: wal_level, WAL senders and slots in use,
@@ -33,6 +34,8 @@ struct BasebackupProgress {
     qint64 total = -1; // -1 while the size is being estimated
     qint64 streamed = 0;
 };
-BasebackupProgress readBasebackupProgress(PgConnection &primary, const QString &applicationName);
+// The query ($1: the backup's application_name) and its reading.
+QString basebackupProgressSql();
+BasebackupProgress basebackupProgress(const PgResult &result);
 
 } // namespace pgdeck

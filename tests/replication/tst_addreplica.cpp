@@ -5,6 +5,7 @@
 // allowed) stop before anything changes.
 #include "inventory/inventoryloader.h"
 #include "pg/pgconnection.h"
+#include "replication/basebackupwatcher.h"
 #include "replication/replicaplanner.h"
 #include "sandbox/sandbox.h"
 #include "sandboxfixture.h"
@@ -212,9 +213,27 @@ private Q_SLOTS:
         const PrimaryReadiness r = checkPrimary(primary, spec, QStringLiteral("127.0.0.1"));
         QVERIFY(r.refusals(false).isEmpty());
         const Plan plan = addReplicaPlan(spec, cluster, r);
+        // Enough data that the copy can be watched from the primary.
+        QVERIFY(!query(primaryPort(), QStringLiteral("create table bulk as select g, "
+                                                     "repeat(md5(g::text), 8) as payload from "
+                                                     "generate_series(1, 400000) g"))
+                     .contains(QStringLiteral("<error")));
+        BasebackupWatcher watcher(m_sandbox.params(0), spec.name);
+        QList<BasebackupProgress> seen;
+        connect(&watcher, &BasebackupWatcher::progress, this,
+                [&](const BasebackupProgress &p) { seen << p; });
+        watcher.start(50);
         QString summary;
         QVERIFY2(test::SandboxFixture::runPlan(plan, &summary, nullptr, sshd.sshArgs()),
                  qPrintable(summary));
+        watcher.stop();
+        // The progress came from the server, and it moved.
+        QVERIFY2(!seen.isEmpty(), "no pg_stat_progress_basebackup row was seen during the copy");
+        const bool streaming = std::any_of(seen.cbegin(), seen.cend(), [](const auto &p) {
+            return p.phase == QLatin1String("streaming database files") && p.total > 0 &&
+                   p.streamed > 0 && p.streamed <= p.total;
+        });
+        QVERIFY2(streaming, qPrintable(BasebackupWatcher::describe(seen.last())));
         verifyReplica(QStringLiteral("replica2"), spec.port);
         // The commands went through sshd: its log shows the session.
         QVERIFY2(sshd.logText().contains(QStringLiteral("Accepted publickey")),
