@@ -15,6 +15,7 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxbuilddialog.h"
 #include "rebalance/rebalancewizard.h"
+#include "replication/addreplicawizard.h"
 #include "sharding/shardingwizard.h"
 #include "shards/shardspage.h"
 #include "topology/topology.h"
@@ -154,6 +155,9 @@ void MainWindow::createMenus()
     file->addAction(tr("&Rebalance Shards…"), this, [this] { openRebalanceWizard(false); })
         ->setObjectName(QStringLiteral("rebalanceAction"));
     file->addSeparator();
+    file->addAction(tr("Add a Re&plica…"), this, &MainWindow::openAddReplicaWizard)
+        ->setObjectName(QStringLiteral("addReplicaAction"));
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -194,6 +198,24 @@ void MainWindow::openRebalanceWizard(bool addWorkers)
                                                   : RebalanceWizard::Intent::Rebalance,
                                        this);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->show();
+}
+
+void MainWindow::openAddReplicaWizard()
+{
+    if (!m_inventory.cluster(m_currentCluster) || m_inventoryPath.isEmpty()) {
+        QMessageBox::information(this, tr("Add a Replica"),
+                                 tr("Open an inventory and choose a cluster first."));
+        return;
+    }
+    auto *wizard = new AddReplicaWizard(m_inventory, m_inventoryPath, m_currentCluster, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    // The new node is in the file now: show it, and start monitoring it.
+    connect(wizard, &AddReplicaWizard::inventoryChanged, this, [this] {
+        QString error;
+        if (!openInventory(m_inventoryPath, &error))
+            statusBar()->showMessage(error, 10000);
+    });
     wizard->show();
 }
 

@@ -80,7 +80,8 @@ private:
     void openInventoryDialog();
     void startDefaultSandbox();
     void openShardingWizard();
-    void openRebalanceWizard(bool addWorkers); // for the cluster shown
+    void openRebalanceWizard(bool addWorkers);
+    void openAddReplicaWizard(); // for the cluster shown
     void about();
     void onStatuses(const QList<NodeStatus> &statuses);
     void onTreeClicked(const QModelIndex &index);
