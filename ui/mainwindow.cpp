@@ -11,11 +11,12 @@
 #include "nodes/nodespage.h"
 #include "nodes/nodestablemodel.h"
 #include "overview/overviewpage.h"
+#include "rebalance/rebalancewizard.h"
+#include "replication/addreplicawizard.h"
+#include "replication/promotedialog.h"
 #include "replication/replicationpage.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxbuilddialog.h"
-#include "rebalance/rebalancewizard.h"
-#include "replication/addreplicawizard.h"
 #include "sharding/shardingwizard.h"
 #include "shards/shardspage.h"
 #include "topology/topology.h"
@@ -157,6 +158,8 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(tr("Add a Re&plica…"), this, &MainWindow::openAddReplicaWizard)
         ->setObjectName(QStringLiteral("addReplicaAction"));
+    file->addAction(tr("Pro&mote a Standby…"), this, &MainWindow::openPromoteDialog)
+        ->setObjectName(QStringLiteral("promoteAction"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -217,6 +220,23 @@ void MainWindow::openAddReplicaWizard()
             statusBar()->showMessage(error, 10000);
     });
     wizard->show();
+}
+
+void MainWindow::openPromoteDialog()
+{
+    if (!m_inventory.cluster(m_currentCluster) || m_inventoryPath.isEmpty()) {
+        QMessageBox::information(this, tr("Promote a Standby"),
+                                 tr("Open an inventory and choose a cluster first."));
+        return;
+    }
+    auto *dialog = new PromoteDialog(m_inventory, m_inventoryPath, m_currentCluster, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PromoteDialog::inventoryChanged, this, [this] {
+        QString error;
+        if (!openInventory(m_inventoryPath, &error))
+            statusBar()->showMessage(error, 10000);
+    });
+    dialog->show();
 }
 
 bool MainWindow::openInventory(const QString &path, QString *error)

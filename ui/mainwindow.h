@@ -81,7 +81,8 @@ private:
     void startDefaultSandbox();
     void openShardingWizard();
     void openRebalanceWizard(bool addWorkers);
-    void openAddReplicaWizard(); // for the cluster shown
+    void openAddReplicaWizard();
+    void openPromoteDialog(); // for the cluster shown
     void about();
     void onStatuses(const QList<NodeStatus> &statuses);
     void onTreeClicked(const QModelIndex &index);
