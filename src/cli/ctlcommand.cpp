@@ -38,7 +38,8 @@ Commands:
   sandbox up        Build (or finish building) the local sandbox cluster: a primary and
                     two streaming standbys on 127.0.0.1 with a light pgbench load.
                     --shape sharded builds a coordinator and two workers instead
-                    (--workers N for more; worker3 and beyond start empty)
+                    (--workers N for more; worker3 and beyond start empty; Citus is
+                    loaded when installed, unless --backend native)
                     (independent servers, postgres_fdw, a 100,000-row users table).
   sandbox status    Show the sandbox's nodes, roles and replication state.
   sandbox down      Stop every sandbox server and remove its directory.
@@ -54,7 +55,8 @@ Commands:
                     Health, replication lag and slots of every node (default: the
                     sandbox's inventory; -i FILE for another), once or continuously.
   shard --table T --key K --strategy hash|range|geo [--shards N] [--ranges R]
-        [--coordinator NODE] [--workers A,B] [--plan | --apply | --rollback]
+        [--coordinator NODE] [--workers A,B] [--backend native|citus]
+        [--plan | --apply | --rollback]
                     Shard table T (schema.table) of a cluster over its workers. Checks
                     first and stops, naming the problem, before anything changes; --plan
                     prints the Plan (--format sh for a runbook), --apply runs it (the
@@ -189,6 +191,10 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("no-rewind"), QStringLiteral("promote: leave the old primary stopped.")},
         {QStringLiteral("allow-restart"),
          QStringLiteral("replica: fixes may restart the primary.")},
+        {QStringLiteral("backend"),
+         QStringLiteral("shard, sandbox up: native or citus (default: Citus when the coordinator "
+                        "can load it)."),
+         QStringLiteral("name")},
         {QStringLiteral("drain"), QStringLiteral("rebalance: workers to empty, comma-separated."),
          QStringLiteral("nodes")},
         {QStringLiteral("abort"),
@@ -643,6 +649,13 @@ int CtlCommand::sandbox(const QStringList &args)
         wanted.standbys = m_parser.value(QStringLiteral("standbys")).toInt(&ok);
         if (!ok)
             return usage(QStringLiteral("--standbys must be a number"));
+    }
+    if (m_parser.isSet(QStringLiteral("backend"))) {
+        const QString b = m_parser.value(QStringLiteral("backend"));
+        if (shape != SandboxShape::Sharded ||
+            (b != QLatin1String("native") && b != QLatin1String("citus")))
+            return usage(QStringLiteral("--backend is native or citus, for --shape sharded"));
+        wanted.citus = b == QLatin1String("citus");
     }
     if (shape == SandboxShape::Sharded && m_parser.isSet(QStringLiteral("workers"))) {
         wanted.workers = m_parser.value(QStringLiteral("workers")).toInt(&ok);

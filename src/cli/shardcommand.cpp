@@ -137,7 +137,12 @@ int CtlCommand::shard()
         m_err.flush();
         return 1;
     }
-    const std::unique_ptr<ShardingBackend> chosen = detectBackend(coord, &error);
+    const QString wantedBackend = m_parser.value(QStringLiteral("backend"));
+    if (!wantedBackend.isEmpty() && wantedBackend != QLatin1String("native") &&
+        wantedBackend != QLatin1String("citus"))
+        return usage(
+            QStringLiteral("unknown --backend \"%1\" (native or citus)").arg(wantedBackend));
+    const std::unique_ptr<ShardingBackend> chosen = detectBackend(coord, &error, wantedBackend);
     if (!chosen) {
         m_err << "pgdeckctl: " << error << "\n";
         m_err.flush();

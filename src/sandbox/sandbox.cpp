@@ -209,7 +209,7 @@ Plan shardedUpPlan(const SandboxConfig &c)
             QStringLiteral("Configure %1 (port %2, loopback only)").arg(name).arg(c.port(i)),
             server, autoConfs.last(), shardedSettings(c, i), 0600));
     }
-    {
+    if (c.citus) {
         // Citus must be preloaded before the first start; pg_available_extensions lists the
         // control files in the servers' share directory, which pg_config names.
         QStringList files, have;
@@ -240,7 +240,7 @@ Plan shardedUpPlan(const SandboxConfig &c)
             plan, QStringLiteral("create-app-db-%1").arg(c.nodeName(i)),
             QStringLiteral("Create the database \"%1\" on %2").arg(kAppDb, c.nodeName(i)),
             c.nodeName(i));
-    for (int i = 0; i < c.nodeCount(); ++i) {
+    for (int i = 0; c.citus && i < c.nodeCount(); ++i) {
         const QString app = c.nodeName(i) + QStringLiteral("-app");
         PlanStep &s = plan.add(steps::sql(
             QStringLiteral("citus-%1").arg(c.nodeName(i)),

@@ -39,6 +39,7 @@ QByteArray SandboxConfig::toJson() const
     o[QLatin1String("os_user")] = osUser;
     o[QLatin1String("standbys")] = standbys;
     o[QLatin1String("workers")] = workers;
+    o[QLatin1String("citus")] = citus;
     o[QLatin1String("cascade")] = cascade;
     o[QLatin1String("load")] = load;
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
@@ -66,6 +67,7 @@ bool SandboxConfig::fromJson(const QByteArray &json, SandboxConfig *config, QStr
     c.osUser = o.value(QLatin1String("os_user")).toString();
     c.standbys = o.value(QLatin1String("standbys")).toInt(c.sharded() ? 0 : 2);
     c.workers = o.value(QLatin1String("workers")).toInt(2);
+    c.citus = o.value(QLatin1String("citus")).toBool(true);
     c.cascade = o.value(QLatin1String("cascade")).toBool();
     c.load = o.value(QLatin1String("load")).toBool(true);
     if (c.dir.isEmpty() || c.basePort <= 0 || c.binDir.isEmpty()) {

@@ -21,6 +21,7 @@ struct SandboxConfig {
     QString osUser;       // who runs the servers; differs from us only when we are root
     int standbys = 2;     // replicated only
     int workers = 2;      // sharded only; worker1 is in region eu, worker2 in us
+    bool citus = true;    // sharded only: load Citus when it is installed (else native only)
     bool cascade = false; // replicated: second standby streams from the first
     bool load = true;     // replicated: run a light pgbench; sharded: create sample tables
 

@@ -1,5 +1,7 @@
 #include "citusbackend.h"
 
+#include "pg/pgconnection.h"
+
 #include "inventory/inventory.h"
 #include "pg/connectionparams.h"
 #include "pg/quoting.h"
@@ -69,6 +71,18 @@ Plan CitusBackend::addWorkersPlan(const ClusterSpec &cluster, const QString &coo
         s.guard = steps::sqlTrue(coordinator,
                                  QStringLiteral("select exists (select 1 from pg_dist_node where "
                                                 "nodename = %1 and nodeport = %2)")
+                                     .arg(quoteLiteral(n.host), port(n)));
+        plan.add(s);
+        // A worker drained earlier keeps shouldhaveshards = false until told otherwise.
+        s = steps::sql(QStringLiteral("shards-%1").arg(w),
+                       QStringLiteral("Let %1 hold shards").arg(w), coordinator,
+                       QStringLiteral("SELECT citus_set_node_property(%1, %2, 'shouldhaveshards', "
+                                      "true)")
+                           .arg(quoteLiteral(n.host), port(n)));
+        s.guard = steps::sqlTrue(coordinator,
+                                 QStringLiteral("select coalesce((select shouldhaveshards from "
+                                                "pg_dist_node where nodename = %1 and nodeport = "
+                                                "%2), false)")
                                      .arg(quoteLiteral(n.host), port(n)));
         plan.add(s);
     }
@@ -208,25 +222,41 @@ Plan CitusBackend::rollbackPlan(const ShardingSpec &spec, const TableInfo &, con
 }
 
 Plan CitusBackend::rebalancePlan(const ClusterSpec &cluster, const QString &coordinator,
-                                 int timeoutMs)
+                                 qint64 lastJobId, int timeoutMs)
 {
     Plan plan(QStringLiteral("Rebalance shards"), cluster.name);
     plan.setNode(coordinator, ConnectionParams::fromNode(*cluster.node(coordinator)));
-    plan.add(steps::sql(QStringLiteral("start"), QStringLiteral("Start the background rebalancer"),
-                        coordinator, QStringLiteral("SELECT citus_rebalance_start()")));
-    // No row before the first job; states scheduled -> running -> finished (or failed...).
-    plan.add(steps::waitUntil(
-        QStringLiteral("wait"), QStringLiteral("Wait for the rebalance to finish"), coordinator,
-        QStringLiteral("select coalesce((select state not in ('scheduled', 'running') from "
-                       "citus_rebalance_status() order by job_id desc limit 1), true)"),
-        timeoutMs));
+    // Only jobs newer than `lastJobId` are this run's: an older cancelled or failed job
+    // must not fail it, and a run with nothing to move starts none.
+    const QString mine =
+        QStringLiteral("from citus_rebalance_status() where job_id > %1").arg(lastJobId);
+    PlanStep s =
+        steps::sql(QStringLiteral("start"), QStringLiteral("Start the background rebalancer"),
+                   coordinator, QStringLiteral("SELECT citus_rebalance_start()"));
+    s.guard = steps::sqlTrue(coordinator, QStringLiteral("select exists (select %1)").arg(mine));
+    plan.add(s);
+    // Its own transaction: the job must be committed before anything can wait for it.
+    s = steps::sql(QStringLiteral("wait"), QStringLiteral("Wait for the rebalance to finish"),
+                   coordinator,
+                   QStringLiteral("SELECT citus_job_wait(job_id, desired_status => 'finished') %1 "
+                                  "and state in ('scheduled', 'running', 'cancelling', 'failing')")
+                       .arg(mine));
+    s.timeoutMs = timeoutMs;
+    plan.add(s);
     plan.add(steps::verify(QStringLiteral("finished"), QStringLiteral("The rebalance finished"),
                            coordinator,
-                           QStringLiteral("select coalesce((select state::text from "
-                                          "citus_rebalance_status() order by job_id desc limit "
-                                          "1), 'finished')"),
+                           QStringLiteral("select coalesce((select state::text %1 order by job_id "
+                                          "desc limit 1), 'finished')")
+                               .arg(mine),
                            QStringLiteral("finished")));
     return plan;
+}
+
+qint64 CitusBackend::lastRebalanceJob(PgConnection &coordinator)
+{
+    const PgResult r = coordinator.execSync(
+        QStringLiteral("select coalesce(max(job_id), 0) from citus_rebalance_status()"), {}, 30000);
+    return r.ok() ? r.text(0, 0).toLongLong() : 0;
 }
 
 Plan CitusBackend::drainPlan(const ClusterSpec &cluster, const QString &coordinator,

@@ -30,9 +30,11 @@ public:
     static Plan addWorkersPlan(const ClusterSpec &cluster, const QString &coordinator,
                                const QStringList &workers);
     // Starts the background rebalancer and waits until its job ends (progress from
-    // citus_rebalance_status() and get_rebalance_progress()).
+    // citus_rebalance_status() and get_rebalance_progress()). `lastJobId`: the newest
+    // background job before this plan (lastRebalanceJob()).
     static Plan rebalancePlan(const ClusterSpec &cluster, const QString &coordinator,
-                              int timeoutMs = 3600 * 1000);
+                              qint64 lastJobId, int timeoutMs = 3600 * 1000);
+    static qint64 lastRebalanceJob(PgConnection &coordinator);
     // Moves every shard off a worker (citus_drain_node), e.g. before removing it.
     static Plan drainPlan(const ClusterSpec &cluster, const QString &coordinator,
                           const QString &worker);

@@ -35,8 +35,11 @@ bool citusPreview(PgConnection &coord, const ClusterSpec &cluster, QList<ShardMo
                   QString *error)
 {
     const PgResult r = coord.execSync(
-        QStringLiteral("select table_name::text, shardid::text, shard_size, sourcename, "
-                       "sourceport, targetname, targetport from get_rebalance_table_shards_plan()"),
+        // shard_size there is 0 for hash shards: the size comes from citus_shards.
+        QStringLiteral("select p.table_name::text, p.shardid::text, coalesce((select "
+                       "max(s.shard_size) from citus_shards s where s.shardid = p.shardid), "
+                       "p.shard_size), p.sourcename, p.sourceport, p.targetname, p.targetport "
+                       "from get_rebalance_table_shards_plan() p"),
         {}, kTimeoutMs);
     if (!r.ok()) {
         *error = r.errorMessage().trimmed();
@@ -127,8 +130,12 @@ PreparedRebalance prepareRebalance(const ClusterSpec &cluster, const RebalanceRe
         for (const QString &w : request.drain)
             append(&plan, CitusBackend::drainPlan(cluster, request.coordinator, w),
                    QStringLiteral("drain-%1-").arg(w));
-        append(&plan, CitusBackend::rebalancePlan(cluster, request.coordinator),
+        append(&plan,
+               CitusBackend::rebalancePlan(cluster, request.coordinator,
+                                           CitusBackend::lastRebalanceJob(coord)),
                QStringLiteral("rebalance-"));
+        if (out.proposal.moves.isEmpty() && request.newWorkers.isEmpty() && request.drain.isEmpty())
+            return out; // balanced already: nothing to run
         out.plan = plan;
         return out;
     }

@@ -161,8 +161,16 @@ bool readShardDistribution(const ClusterSpec &cluster, const QString &coordinato
     bool isCitus = false;
     if (!openCoordinator(cluster, coordinator, &coord, &isCitus, error))
         return false;
-    if (!(isCitus ? readCitus(coord, cluster, out, error) : readNative(coord, cluster, out, error)))
+    // Native foreign partitions always; Citus shards too where Citus is (both can coexist).
+    if (!readNative(coord, cluster, out, error))
         return false;
+    if (isCitus) {
+        ShardDistribution citus;
+        if (!readCitus(coord, cluster, &citus, error))
+            return false;
+        out->backend = citus.backend; // Citus runs this cluster's rebalances
+        out->placements += citus.placements;
+    }
     QString movesError; // the distribution stands without them
     readMoveProgress(coord, cluster, isCitus, &out->moves, &movesError);
     return true;

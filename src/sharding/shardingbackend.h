@@ -31,8 +31,10 @@ public:
                               const ShardingReview &review, const ClusterSpec &cluster) const = 0;
 };
 
-// Citus when the coordinator can load it (`citus` in pg_available_extensions), else native.
-std::unique_ptr<ShardingBackend> detectBackend(PgConnection &coordinator, QString *error);
+// Citus when the coordinator has it (created, or available and preloaded), else native;
+// `wanted` ("native" or "citus") overrides, and "citus" fails when it cannot load.
+std::unique_ptr<ShardingBackend> detectBackend(PgConnection &coordinator, QString *error,
+                                               const QString &wanted = {});
 
 // The SQL that proves a copy: row count and an order-independent checksum of every row's
 // text, as one text value ("rows/sum").

@@ -64,6 +64,26 @@ private:
                     .toInt() >= 2);
     }
 
+    // Moves four shards of the users table onto worker1, so a rebalance has work to do.
+    void unbalance()
+    {
+        const NodeSpec &to = *m_cluster.node(QStringLiteral("worker1"));
+        exec(QStringLiteral("select citus_move_shard_placement(shardid, nodename, nodeport, %1, "
+                            "%2, shard_transfer_mode => 'block_writes') from (select shardid, "
+                            "nodename, nodeport from citus_shards where table_name = "
+                            "'pgdeck_citus_users'::regclass and nodeport <> %2 order by shardid "
+                            "limit 4) s")
+                 .arg(sql::quoteLiteral(to.host))
+                 .arg(to.port));
+    }
+    int shardSpread() // shards on the fullest worker minus the emptiest
+    {
+        return query(QStringLiteral("select max(n) - min(n) from (select count(*) n from "
+                                    "citus_shards where table_name = "
+                                    "'pgdeck_citus_users'::regclass group by nodeport) c"))
+            .toInt();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -88,7 +108,9 @@ private Q_SLOTS:
             QStringLiteral("select node_name, node_port from citus_get_active_worker_nodes() "
                            "order by 2"),
             {}, 10000);
-        QVERIFY2(w.ok() && w.rowCount() >= 2, "the Citus cluster needs two workers");
+        QVERIFY2(w.ok() && w.rowCount() >= 2,
+                 "the Citus cluster needs two workers: register them first, e.g. pgdeckctl -i "
+                 "INVENTORY add-worker worker1,worker2 --apply");
         for (int i = 0; i < w.rowCount(); ++i) {
             NodeSpec n = coord;
             n.name = QStringLiteral("worker%1").arg(i + 1);
@@ -124,24 +146,46 @@ private Q_SLOTS:
 
     void rebalance()
     {
+        unbalance();
+        const int before = shardSpread();
+        QVERIFY(before >= 4);
         QString summary;
         QVERIFY2(test::SandboxFixture::runPlan(
-                     CitusBackend::rebalancePlan(m_cluster, QStringLiteral("coordinator"), 600000),
+                     CitusBackend::rebalancePlan(m_cluster, QStringLiteral("coordinator"),
+                                                 CitusBackend::lastRebalanceJob(*m_coord), 600000),
                      &summary),
                  qPrintable(summary));
+        QCOMPARE(query(QStringLiteral("select state from citus_rebalance_status() order by "
+                                      "job_id desc limit 1")),
+                 QStringLiteral("finished"));
+        // Citus evens out all tables of a colocation group together: closer, not exact.
+        QVERIFY(shardSpread() < before);
         QCOMPARE(query(QStringLiteral("select count(*) from pgdeck_citus_users")),
                  QStringLiteral("20000"));
+        // Balanced now: the same plan again starts no job and succeeds.
+        QVERIFY2(test::SandboxFixture::runPlan(
+                     CitusBackend::rebalancePlan(m_cluster, QStringLiteral("coordinator"),
+                                                 CitusBackend::lastRebalanceJob(*m_coord), 600000),
+                     &summary),
+                 qPrintable(summary));
     }
 
     void rebalancePreparedAndProgressRead()
     {
-        // The wizard's and pgdeckctl's path: preview from Citus' own rebalance plan, then
-        // the background rebalancer, with progress read through get_rebalance_progress().
+        // The wizard's and pgdeckctl's path: preview from Citus' own rebalance plan (sizes
+        // from citus_shards), then the background rebalancer.
+        unbalance();
+        const int before = shardSpread();
         RebalanceRequest request;
         request.coordinator = QStringLiteral("coordinator");
         const PreparedRebalance r = prepareRebalance(m_cluster, request);
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
         QCOMPARE(r.backend, QStringLiteral("citus"));
+        QVERIFY(r.proposal.moves.size() >= 1);
+        for (const ShardMove &m : r.proposal.moves) {
+            QVERIFY(m.bytes > 0);
+            QCOMPARE(m.from, QStringLiteral("worker1"));
+        }
         QVERIFY(r.plan.indexOf(QStringLiteral("rebalance-start")) >= 0);
         QList<ShardMoveProgress> moves;
         QString error;
@@ -149,6 +193,7 @@ private Q_SLOTS:
                  qPrintable(error));
         QString summary;
         QVERIFY2(test::SandboxFixture::runPlan(r.plan, &summary), qPrintable(summary));
+        QVERIFY(shardSpread() < before);
         QCOMPARE(query(QStringLiteral("select count(*) from pgdeck_citus_users")),
                  QStringLiteral("20000"));
     }

@@ -44,7 +44,8 @@ bool ShardedSandbox::start(int portFrom, QString *error, int workers)
     const int rc =
         ctl({QStringLiteral("sandbox"), QStringLiteral("up"), QStringLiteral("--shape"),
              QStringLiteral("sharded"), QStringLiteral("--dir"), dir, QStringLiteral("--port"),
-             QString::number(port), QStringLiteral("--workers"), QString::number(workers)},
+             QString::number(port), QStringLiteral("--workers"), QString::number(workers),
+             QStringLiteral("--backend"), QStringLiteral("native")},
             &out);
     m_dir = dir; // taken down even when `up` failed halfway
     if (rc != 0) {

@@ -8,7 +8,8 @@
 
 namespace pgdeck::test {
 
-// A sharded sandbox (coordinator + worker1 + worker2, or more workers) built by the real pgdeckctl
+// A native sharded sandbox (coordinator + worker1 + worker2, or more workers; no Citus even
+// where it is installed) built by the real pgdeckctl
 // in a temporary directory on free loopback ports; taken down when destroyed. pgdeckctl runs with
 // PGDECK_STATE_DIR in the same temporary directory, as does this process.
 class ShardedSandbox {
