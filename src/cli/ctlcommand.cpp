@@ -80,12 +80,13 @@ Commands:
                     failover. The other standbys follow the new primary; the old one
                     comes back as its standby through pg_rewind (--no-rewind: it stays
                     down). Refused while NODE lags or does not stream.
-  rebalance [--workers A,B,C] [--drain W] [--plan | --apply | --abort]
+  rebalance [--workers A,B,C] [--drain W] [--plan | --apply | --abort | --stop]
                     Even out the shards' bytes over the workers (default: those holding
                     shards), or empty worker W. Shows the moves and the load before and
                     after; --apply copies, verifies and swaps shard by shard while writes
                     to a moving shard are refused. --abort undoes the moves an
                     interrupted rebalance left unfinished (with --apply: runs it).
+                    --stop stops a running Citus rebalance (moves done stay done).
   add-worker W[,W2] [--plan | --apply]
                     Make W reachable from the coordinator (checked through
                     postgres_fdw, or citus_add_node) and move shards onto it.
@@ -197,6 +198,7 @@ CtlCommand::CtlCommand(QObject *parent)
          QStringLiteral("name")},
         {QStringLiteral("drain"), QStringLiteral("rebalance: workers to empty, comma-separated."),
          QStringLiteral("nodes")},
+        {QStringLiteral("stop"), QStringLiteral("rebalance: stop a running Citus rebalance.")},
         {QStringLiteral("abort"),
          QStringLiteral("rebalance: undo the unfinished moves of an interrupted rebalance.")},
     });

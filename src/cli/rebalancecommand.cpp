@@ -3,7 +3,9 @@
 #include "ctlcommand.h"
 
 #include "inventory/inventory.h"
+#include "pg/pgconnection.h"
 #include "plan/plan.h"
+#include "sharding/citusbackend.h"
 #include "sharding/rebalanceplanner.h"
 #include "texttable.h"
 
@@ -39,6 +41,30 @@ int CtlCommand::rebalance(const QStringList &newWorkers)
     if (!cluster.node(request.coordinator))
         return usage(QStringLiteral("no coordinator: give --coordinator NODE"));
 
+    if (m_parser.isSet(QStringLiteral("stop"))) {
+        // Citus: the background job stops after the move under way; moves done stay done.
+        PgConnection coord;
+        bool citus = false;
+        QString error;
+        if (!openCoordinator(cluster, request.coordinator, &coord, &citus, &error) || !citus) {
+            m_err << "pgdeckctl: "
+                  << (error.isEmpty() ? QStringLiteral("--stop is for Citus rebalances; a native "
+                                                       "run stops with Ctrl-C and resumes or "
+                                                       "--abort undoes its unfinished moves")
+                                      : error)
+                  << "\n";
+            m_err.flush();
+            return 1;
+        }
+        const PgResult r = coord.execSync(CitusBackend::stopRebalanceSql(), {}, 60000);
+        if (!r.ok()) {
+            m_err << "pgdeckctl: " << r.errorMessage().trimmed() << "\n";
+            m_err.flush();
+            return 1;
+        }
+        m_out << "rebalance stopped\n";
+        return 0;
+    }
     if (m_parser.isSet(QStringLiteral("abort"))) {
         Plan plan;
         QString error;

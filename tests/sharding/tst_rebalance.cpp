@@ -98,6 +98,8 @@ private Q_SLOTS:
                      &out),
                  1);
         QVERIFY2(out.contains(QStringLiteral("is the coordinator")), qPrintable(out));
+        QCOMPARE(ctl({QStringLiteral("rebalance"), QStringLiteral("--stop")}, &out), 1);
+        QVERIFY2(out.contains(QStringLiteral("--stop is for Citus rebalances")), qPrintable(out));
         QCOMPARE(shardsPerWorker(QStringLiteral("users")), before);
     }
 
