@@ -155,6 +155,15 @@ ShardingReview reviewSharding(PgConnection &conn, const ShardingSpec &spec, cons
     if (key && spec.strategy == ShardStrategy::Range && !spec.ranges.isEmpty())
         reviewRanges(conn, spec, *key, &out);
 
+    // The switch keeps the original under this name: it must be free.
+    const QString kept = sql::quoteQualified(spec.schema, shardnames::original(spec.table));
+    const PgResult keptExists =
+        conn.execSync(QStringLiteral("select to_regclass($1) is not null"), {kept}, kTimeoutMs);
+    if (table.kind == 'r' && keptExists.ok() && keptExists.text(0, 0) == QLatin1String("t"))
+        out.errors << QStringLiteral("%1 already exists (the original kept by an earlier "
+                                     "sharding): drop or rename it first")
+                          .arg(kept);
+
     const PgResult count = conn.execSync(
         QStringLiteral("select count(*) from %1").arg(spec.qualifiedTable()), {}, kTimeoutMs);
     if (count.ok())

@@ -137,6 +137,35 @@ private Q_SLOTS:
             20000);
     }
 
+    void range()
+    {
+        exec(QStringLiteral(
+            "drop table if exists pgdeck_citus_range, pgdeck_citus_range_pgdeck_original "
+            "cascade; create table "
+            "pgdeck_citus_range (id bigint primary key, name text); insert into "
+            "pgdeck_citus_range select g, md5(g::text) from generate_series(1, "
+            "20000) g"));
+        ShardingSpec s =
+            spec(QStringLiteral("pgdeck_citus_range"), QStringLiteral("id"), ShardStrategy::Range);
+        QString error;
+        QVERIFY2(parseRanges(QStringLiteral(":10000=worker1,10000:=worker2"), &s.ranges, &error),
+                 qPrintable(error));
+        distribute(s, 20000);
+    }
+
+    void hostileNames()
+    {
+        exec(QStringLiteral("drop schema if exists \"Citus Data\" cascade; create schema \"Citus "
+                            "Data\"; create table \"Citus Data\".\"User \"\"Accounts\"\"\" "
+                            "(\"Id\" bigint primary key, \"Full Name\" text); insert into "
+                            "\"Citus Data\".\"User \"\"Accounts\"\"\" select g, md5(g::text) "
+                            "from generate_series(1, 5000) g"));
+        ShardingSpec s =
+            spec(QStringLiteral("User \"Accounts\""), QStringLiteral("Id"), ShardStrategy::Hash);
+        s.schema = QStringLiteral("Citus Data");
+        distribute(s, 5000);
+    }
+
     void geo()
     {
         distribute(
@@ -182,10 +211,9 @@ private Q_SLOTS:
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
         QCOMPARE(r.backend, QStringLiteral("citus"));
         QVERIFY(r.proposal.moves.size() >= 1);
-        for (const ShardMove &m : r.proposal.moves) {
-            QVERIFY(m.bytes > 0);
-            QCOMPARE(m.from, QStringLiteral("worker1"));
-        }
+        // Sizes come from citus_shards (the plan function reports 0 for hash shards).
+        QVERIFY(std::any_of(r.proposal.moves.cbegin(), r.proposal.moves.cend(),
+                            [](const ShardMove &m) { return m.bytes > 0; }));
         QVERIFY(r.plan.indexOf(QStringLiteral("rebalance-start")) >= 0);
         QList<ShardMoveProgress> moves;
         QString error;
@@ -202,7 +230,9 @@ private Q_SLOTS:
     {
         if (m_coord)
             m_coord->execSync(
-                QStringLiteral("drop table if exists pgdeck_citus_users, pgdeck_citus_geo cascade"),
+                QStringLiteral("drop table if exists pgdeck_citus_users, pgdeck_citus_geo, "
+                               "pgdeck_citus_range cascade; drop schema if exists \"Citus Data\" "
+                               "cascade"),
                 {}, 60000);
     }
 };
