@@ -19,6 +19,20 @@
 
 namespace pgdeck {
 
+namespace {
+
+// The cluster --cluster names (else the first with nodes) that holds `node`, if one is given.
+ClusterSpec *pickCluster(Inventory *inv, const QString &wanted, const QString &node)
+{
+    for (ClusterSpec &c : inv->clusters)
+        if ((wanted.isEmpty() ? !c.nodes.isEmpty() : c.name == wanted) &&
+            (node.isEmpty() || c.node(node)))
+            return &c;
+    return nullptr;
+}
+
+} // namespace
+
 bool CtlCommand::loadInventory(SandboxShape defaultShape, Inventory *inventory, QString *path)
 {
     *path = m_parser.value(QStringLiteral("inventory"));
@@ -53,13 +67,10 @@ int CtlCommand::replica(const QStringList &args)
     if (!loadInventory(SandboxShape::Replicated, &inv, &inventoryPath))
         return 2;
     const QString wanted = m_parser.value(QStringLiteral("cluster"));
-    int clusterIndex = -1;
-    for (int i = 0; i < inv.clusters.size() && clusterIndex < 0; ++i)
-        if (wanted.isEmpty() ? !inv.clusters[i].nodes.isEmpty() : inv.clusters[i].name == wanted)
-            clusterIndex = i;
-    if (clusterIndex < 0)
+    ClusterSpec *found = pickCluster(&inv, wanted, {});
+    if (!found)
         return usage(QStringLiteral("cluster %1 is not in %2").arg(wanted, inventoryPath));
-    ClusterSpec &cluster = inv.clusters[clusterIndex];
+    ClusterSpec &cluster = *found;
 
     ReplicaSpec spec;
     spec.primary = m_parser.value(QStringLiteral("primary"));
@@ -137,17 +148,7 @@ int CtlCommand::replica(const QStringList &args)
 
     Plan plan = addReplicaPlan(spec, cluster, readiness);
     // The new node joins the inventory as the run's last step.
-    NodeSpec node = primaryNode;
-    node.name = spec.name;
-    node.host = spec.address;
-    node.port = spec.port;
-    node.role = QStringLiteral("standby");
-    node.upstream = spec.primary;
-    node.ssh = spec.host.ssh;
-    node.dataDir = spec.dataDir;
-    node.patroni.clear();
-    node.line = node.column = 0;
-    cluster.nodes << node;
+    cluster.nodes << replicaNode(spec, primaryNode);
     plan.add(steps::writeFile(QStringLiteral("inventory"),
                               QStringLiteral("Add %1 to %2").arg(spec.name, inventoryPath),
                               HostTarget{}, QFileInfo(inventoryPath).absoluteFilePath(),
@@ -179,15 +180,10 @@ int CtlCommand::promote(const QString &candidate)
     QString inventoryPath;
     if (!loadInventory(SandboxShape::Replicated, &inv, &inventoryPath))
         return 2;
-    int clusterIndex = -1;
-    for (int i = 0; i < inv.clusters.size() && clusterIndex < 0; ++i)
-        if (inv.clusters[i].node(candidate) &&
-            (!m_parser.isSet(QStringLiteral("cluster")) ||
-             inv.clusters[i].name == m_parser.value(QStringLiteral("cluster"))))
-            clusterIndex = i;
-    if (clusterIndex < 0)
+    ClusterSpec *found = pickCluster(&inv, m_parser.value(QStringLiteral("cluster")), candidate);
+    if (!found)
         return usage(QStringLiteral("no node %1 in %2").arg(candidate, inventoryPath));
-    ClusterSpec &cluster = inv.clusters[clusterIndex];
+    ClusterSpec &cluster = *found;
     PromoteSpec spec;
     spec.candidate = candidate;
     spec.runAs = m_parser.value(QStringLiteral("run-as"));

@@ -26,11 +26,6 @@ PrimaryFinding finding(PrimaryFinding::Severity s, const QString &setting, const
     return f;
 }
 
-QString describeHost(const HostTarget &h)
-{
-    return h.describe();
-}
-
 } // namespace
 
 QString ReplicaSpec::slotName() const
@@ -45,14 +40,6 @@ QString ReplicaSpec::slotName() const
 QString ReplicaSpec::user() const
 {
     return replicationUser.isEmpty() ? QStringLiteral("replicator") : replicationUser;
-}
-
-bool PrimaryReadiness::needsRestart() const
-{
-    for (const PrimaryFinding &f : findings)
-        if (f.severity != PrimaryFinding::Severity::Ok && f.needsRestart)
-            return true;
-    return false;
 }
 
 QStringList PrimaryReadiness::refusals(bool allowRestart) const
@@ -222,6 +209,21 @@ PrimaryReadiness checkPrimary(PgConnection &primary, const ReplicaSpec &spec,
     return r;
 }
 
+NodeSpec replicaNode(const ReplicaSpec &spec, const NodeSpec &primary)
+{
+    NodeSpec node = primary; // same database and user as the primary
+    node.name = spec.name;
+    node.host = spec.address;
+    node.port = spec.port;
+    node.role = QStringLiteral("standby");
+    node.upstream = spec.primary;
+    node.ssh = spec.host.ssh;
+    node.dataDir = spec.dataDir;
+    node.patroni.clear();
+    node.line = node.column = 0;
+    return node;
+}
+
 QStringList validateReplicaSpec(const ReplicaSpec &spec, const ClusterSpec &cluster)
 {
     QStringList errors;
@@ -254,7 +256,7 @@ Plan addReplicaPlan(const ReplicaSpec &spec, const ClusterSpec &cluster,
     const NodeSpec &primary = *cluster.node(spec.primary);
     const int primaryPort = primary.port ? primary.port : 5432;
     Plan plan(QStringLiteral("Add replica %1 of %2 on %3")
-                  .arg(spec.name, spec.primary, describeHost(spec.host)),
+                  .arg(spec.name, spec.primary, spec.host.describe()),
               cluster.name);
     plan.setNode(spec.primary, ConnectionParams::fromNode(primary));
     NodeSpec replica = primary;
@@ -269,7 +271,7 @@ Plan addReplicaPlan(const ReplicaSpec &spec, const ClusterSpec &cluster,
     plan.add(steps::command(
         QStringLiteral("check-datadir"),
         QStringLiteral("Check that %1 is empty or absent on %2")
-            .arg(spec.dataDir, describeHost(spec.host)),
+            .arg(spec.dataDir, spec.host.describe()),
         spec.host,
         {QStringLiteral("sh"), QStringLiteral("-c"),
          QStringLiteral("if [ -e \"$1\" ] && [ -n \"$(ls -A \"$1\" 2>/dev/null)\" ]; then echo "
@@ -284,10 +286,10 @@ Plan addReplicaPlan(const ReplicaSpec &spec, const ClusterSpec &cluster,
          QStringLiteral("if (exec 3<>/dev/tcp/\"$1\"/\"$2\") 2>/dev/null; then echo \"port $2 "
                         "on $1 is in use; pick another --port\" >&2; exit 1; fi"),
          QStringLiteral("bash"), spec.address, QString::number(spec.port)}));
-    plan.add(steps::command(
-        QStringLiteral("check-bin"),
-        QStringLiteral("Check pg_basebackup on %1").arg(describeHost(spec.host)), spec.host,
-        {bin + QStringLiteral("pg_basebackup"), QStringLiteral("--version")}));
+    plan.add(steps::command(QStringLiteral("check-bin"),
+                            QStringLiteral("Check pg_basebackup on %1").arg(spec.host.describe()),
+                            spec.host,
+                            {bin + QStringLiteral("pg_basebackup"), QStringLiteral("--version")}));
 
     // The primary's fixes.
     bool reload = false, restart = false;
@@ -308,7 +310,7 @@ Plan addReplicaPlan(const ReplicaSpec &spec, const ClusterSpec &cluster,
             PlanStep &s = plan.add(steps::command(
                 id,
                 QStringLiteral("Append \"%1\" to %2 on %3")
-                    .arg(f.hbaLine, readiness.hbaFile, describeHost(primaryHost)),
+                    .arg(f.hbaLine, readiness.hbaFile, primaryHost.describe()),
                 primaryHost,
                 {QStringLiteral("sh"), QStringLiteral("-c"),
                  QStringLiteral("grep -qxF \"$1\" \"$2\" || printf '%s\\n' \"$1\" >> \"$2\""),

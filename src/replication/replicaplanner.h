@@ -8,12 +8,16 @@ namespace pgdeck {
 class PgConnection;
 class PgResult;
 struct ClusterSpec;
+struct NodeSpec;
 
 // Reads what replication needs from the primary: wal_level, WAL senders and slots in use,
 // wal_keep_size, listen_addresses, the first pg_hba.conf rule a replication connection
 // from `spec.address` would meet, the replication role and the slot.
 PrimaryReadiness checkPrimary(PgConnection &primary, const ReplicaSpec &spec,
                               const QString &primaryAddress);
+
+// The new node as the inventory records it once the replica streams.
+NodeSpec replicaNode(const ReplicaSpec &spec, const NodeSpec &primary);
 
 // Checks the request itself (names, port, paths) against the inventory; errors name the
 // field and the fix.

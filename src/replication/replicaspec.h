@@ -44,7 +44,6 @@ struct PrimaryReadiness {
     QList<PrimaryFinding> findings;
     QString error; // the primary could not be read
 
-    bool needsRestart() const;
     // Blockers whose fix needs a restart the user did not allow, as messages.
     QStringList refusals(bool allowRestart) const;
 };

@@ -69,7 +69,6 @@ RebalanceProposal proposeRebalance(const ShardDistribution &d, const QStringList
 
     // First empty the workers that leave (drained, or not among the targets), largest first.
     QList<int> leaving;
-    int pinned = 0;
     for (int i = 0; i < d.placements.size(); ++i) {
         if (targets.contains(at[i]))
             continue;
@@ -78,7 +77,6 @@ RebalanceProposal proposeRebalance(const ShardDistribution &d, const QStringList
                 r.errors << QStringLiteral("shard %1 of %2 is placed by region on %3: move it "
                                            "by sharding the table again, not by draining %3")
                                 .arg(d.placements[i].shard, d.placements[i].table, at[i]);
-            ++pinned;
             continue;
         }
         leaving << i;
@@ -137,7 +135,6 @@ RebalanceProposal proposeRebalance(const ShardDistribution &d, const QStringList
     if (regional > 0)
         r.notes << QStringLiteral("%1 shard(s) placed by region stay on their region's worker")
                        .arg(regional);
-    Q_UNUSED(pinned);
     return r;
 }
 
