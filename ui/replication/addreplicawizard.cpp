@@ -62,17 +62,7 @@ Plan AddReplicaWizard::planWithInventory() const
     Plan plan = m_plan;
     Inventory after = m_inventory;
     ClusterSpec &c = after.clusters[m_clusterIndex];
-    NodeSpec node = *c.node(m_spec.primary);
-    node.name = m_spec.name;
-    node.host = m_spec.address;
-    node.port = m_spec.port;
-    node.role = QStringLiteral("standby");
-    node.upstream = m_spec.primary;
-    node.ssh = m_spec.host.ssh;
-    node.dataDir = m_spec.dataDir;
-    node.patroni.clear();
-    node.line = node.column = 0;
-    c.nodes << node;
+    c.nodes << replicaNode(m_spec, *c.node(m_spec.primary));
     plan.add(steps::writeFile(QStringLiteral("inventory"),
                               tr("Add %1 to %2").arg(m_spec.name, m_inventoryPath), HostTarget{},
                               QFileInfo(m_inventoryPath).absoluteFilePath(),
