@@ -91,6 +91,28 @@ Commands:
                     Make W reachable from the coordinator (checked through
                     postgres_fdw, or citus_add_node) and move shards onto it.
 
+  patroni create --cluster S --member name=N,port=P,rest=R,data=D[,host=DEST]... 
+        (--etcd HOST:PORT | --raft) --password-secret NAME --replication-secret NAME
+        [--run-as USER] [--systemd] [--rest-user U --rest-secret NAME] [--networks CIDRS]
+        [--loop-wait S] [--ttl S] [-i INVENTORY] [--plan | --apply]
+                    A Patroni cluster: each host checked first (Patroni, PostgreSQL, an
+                    empty data directory, free ports) and the DCS, then patroni.yml per
+                    member, the first member started and waited on as leader, then the
+                    others as replicas. The cluster joins the inventory given with -i.
+  patroni stop|start (the same options) [--plan | --apply]
+                    Stop every member (replicas first; data directories stay), or start
+                    them again.
+  patroni list [--cluster S] [--json]
+                    Members of an inventory cluster whose nodes name a Patroni REST API
+                    (patroni: URL): role, state, timeline, lag, pending restart, paused,
+                    and the timeline history.
+  patroni switchover --candidate M [--at TIME] | failover --candidate M
+        | restart M | reinit M [--force] | pause | resume
+        [--cluster S] [--rest-user U --rest-secret NAME] [--apply]
+                    Patroni's actions through its REST API. Without --apply, says what
+                    it would do; with it, prints Patroni's answer, refusals (such as a
+                    412 for a lagging candidate) as Patroni wrote them. Each is logged.
+
 Connection passwords come from ~/.pgpass, PGPASSFILE or PG* variables, as for psql.
 Plan journals and the audit log live in $XDG_STATE_HOME/pgdeck (~/.local/state/pgdeck).
 )";
@@ -201,6 +223,36 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("stop"), QStringLiteral("rebalance: stop a running Citus rebalance.")},
         {QStringLiteral("abort"),
          QStringLiteral("rebalance: undo the unfinished moves of an interrupted rebalance.")},
+        {QStringLiteral("member"),
+         QStringLiteral("patroni create: name=N,address=A,port=P,rest=R,data=D[,host=DEST]"
+                        "[,raft=PORT][,config=DIR]; once per member."),
+         QStringLiteral("spec")},
+        {QStringLiteral("etcd"), QStringLiteral("patroni create: etcd client host:port[,...]."),
+         QStringLiteral("hosts")},
+        {QStringLiteral("raft"), QStringLiteral("patroni create: Patroni's raft instead of etcd.")},
+        {QStringLiteral("systemd"),
+         QStringLiteral("patroni create: run members as systemd units, not processes.")},
+        {QStringLiteral("replication-secret"),
+         QStringLiteral("patroni create: secret NAME of the replication password."),
+         QStringLiteral("name")},
+        {QStringLiteral("rest-user"), QStringLiteral("patroni: REST API user."),
+         QStringLiteral("user")},
+        {QStringLiteral("rest-secret"),
+         QStringLiteral("patroni: secret NAME of the REST API password."), QStringLiteral("name")},
+        {QStringLiteral("networks"),
+         QStringLiteral("patroni create: client CIDRs allowed besides the members."),
+         QStringLiteral("cidrs")},
+        {QStringLiteral("loop-wait"), QStringLiteral("patroni create: loop_wait in seconds."),
+         QStringLiteral("s")},
+        {QStringLiteral("ttl"), QStringLiteral("patroni create: leader key ttl in seconds."),
+         QStringLiteral("s")},
+        {QStringLiteral("candidate"),
+         QStringLiteral("patroni switchover/failover: the member to lead."),
+         QStringLiteral("member")},
+        {QStringLiteral("at"),
+         QStringLiteral("patroni switchover: when, ISO 8601 with offset (default: now)."),
+         QStringLiteral("time")},
+        {QStringLiteral("force"), QStringLiteral("patroni reinit: even while it runs.")},
     });
     m_parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See below."));
 }
@@ -252,6 +304,8 @@ int CtlCommand::run(const QStringList &arguments)
         return promote(args[1]);
     if (cmd == QLatin1String("replica"))
         return replica(args.mid(1));
+    if (cmd == QLatin1String("patroni"))
+        return patroni(args.mid(1));
     if (cmd == QLatin1String("rebalance") && args.size() == 1)
         return rebalance();
     if (cmd == QLatin1String("add-worker") && args.size() == 2)

@@ -8,6 +8,8 @@ namespace pgdeck {
 
 class Plan;
 struct ClusterSpec;
+struct PatroniClusterSpec;
+struct PatroniSnapshot;
 struct Inventory;
 enum class SandboxShape;
 
@@ -32,8 +34,20 @@ private:
     int rebalance(const QStringList &newWorkers = {}); // rebalancecommand.cpp
     int addWorker(const QString &workers);             // rebalancecommand.cpp
     bool loadShardingCluster(ClusterSpec *cluster);
-    int replica(const QStringList &args);  // replicacommand.cpp
-    int promote(const QString &candidate); // replicacommand.cpp
+    int replica(const QStringList &args);       // replicacommand.cpp
+    int promote(const QString &candidate);      // replicacommand.cpp
+    int patroni(const QStringList &args);       // patronicommand.cpp
+    int patroniCreate();                        // patronicommand.cpp
+    int patroniList();                          // patronirestcommand.cpp
+    int patroniAction(const QStringList &args); // patronirestcommand.cpp
+    bool patroniCluster(ClusterSpec *cluster);  // patronirestcommand.cpp
+    bool patroniSnapshot(const ClusterSpec &cluster, PatroniSnapshot *snapshot);
+    // The Patroni cluster of the inventory and what its REST API says; 0, or the exit code.
+    int patroniLoad(ClusterSpec *cluster, PatroniSnapshot *snapshot);
+    // Appends "write the inventory" to the plan, then prints it or (--apply) runs it.
+    int applyWithInventory(Plan plan, const Inventory &inv, const QString &inventoryPath,
+                           const QString &title);
+    bool patroniSpec(PatroniClusterSpec *spec, bool creating = true); // patronicommand.cpp
     // The inventory named by -i, else the sandbox's (of `defaultShape`, or --dir).
     bool loadInventory(SandboxShape defaultShape, Inventory *inventory, QString *path);
     int runPlan(const Plan &plan, const QString &resumeId = {});

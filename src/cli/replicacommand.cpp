@@ -209,9 +209,15 @@ int CtlCommand::promote(const QString &candidate)
         m_out << "warning: " << w << "\n";
     Plan plan = promotePlan(cluster, spec, review);
     cluster = promotedCluster(cluster, spec, review);
-    plan.add(steps::writeFile(QStringLiteral("inventory"),
-                              QStringLiteral("Record the new roles in %1").arg(inventoryPath),
-                              HostTarget{}, QFileInfo(inventoryPath).absoluteFilePath(),
+    return applyWithInventory(plan, inv, inventoryPath,
+                              QStringLiteral("Record the new roles in %1").arg(inventoryPath));
+}
+
+int CtlCommand::applyWithInventory(Plan plan, const Inventory &inv, const QString &inventoryPath,
+                                   const QString &title)
+{
+    plan.add(steps::writeFile(QStringLiteral("inventory"), title, HostTarget{},
+                              QFileInfo(inventoryPath).absoluteFilePath(),
                               QString::fromUtf8(InventoryWriter::toYaml(inv)), 0644));
     if (!m_parser.isSet(QStringLiteral("apply")))
         return printPlan(plan);

@@ -1,5 +1,7 @@
 #include "secrets.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 
 namespace pgdeck::secrets {
@@ -7,7 +9,7 @@ namespace pgdeck::secrets {
 namespace {
 const QRegularExpression &placeholderRe()
 {
-    static const QRegularExpression re(QStringLiteral("\\$\\{secret:([A-Za-z0-9_]+)\\}"));
+    static const QRegularExpression re(QStringLiteral("\\$\\{secret(-json)?:([A-Za-z0-9_]+)\\}"));
     return re;
 }
 } // namespace
@@ -22,7 +24,7 @@ QStringList placeholders(const QString &text)
     QStringList names;
     auto it = placeholderRe().globalMatch(text);
     while (it.hasNext())
-        names << it.next().captured(1);
+        names << it.next().captured(2);
     return names;
 }
 
@@ -33,14 +35,21 @@ bool fill(const QString &text, QString *out, QString *error)
     auto it = placeholderRe().globalMatch(text);
     while (it.hasNext()) {
         const auto m = it.next();
-        const QString var = envName(m.captured(1));
+        const QString var = envName(m.captured(2));
         if (!qEnvironmentVariableIsSet(var.toLocal8Bit().constData())) {
             *error = QStringLiteral("secret \"%1\" is not set: export %2 before running")
-                         .arg(m.captured(1), var);
+                         .arg(m.captured(2), var);
             return false;
         }
         result += text.mid(last, m.capturedStart() - last);
-        result += qEnvironmentVariable(var.toLocal8Bit().constData());
+        const QString value = qEnvironmentVariable(var.toLocal8Bit().constData());
+        if (m.captured(1).isEmpty()) {
+            result += value;
+        } else { // a quoted string literal, valid in JSON and as a YAML double-quoted scalar
+            const QByteArray array =
+                QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+            result += QString::fromUtf8(array.mid(1, array.size() - 2));
+        }
         last = m.capturedEnd();
     }
     result += text.mid(last);

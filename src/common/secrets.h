@@ -7,7 +7,8 @@ namespace pgdeck::secrets {
 
 // Plans hold ${secret:NAME} placeholders, never the secret itself. At run time the
 // executor fills them from $PGDECK_SECRET_NAME; everything written down (journal, audit
-// log, runbook, messages) keeps the placeholder.
+// log, runbook, messages) keeps the placeholder. ${secret-json:NAME} gives the value as a
+// quoted string literal, for JSON and YAML files where a bare value could break the syntax.
 QStringList placeholders(const QString &text);
 // Returns false and names the missing variable in *error when a secret is not set.
 bool fill(const QString &text, QString *out, QString *error);

@@ -25,6 +25,18 @@ QString MonitorEvent::kindName(Kind kind)
         return QStringLiteral("slot-lost");
     case Kind::SlotNormal:
         return QStringLiteral("slot-normal");
+    case Kind::LeaderChanged:
+        return QStringLiteral("leader-changed");
+    case Kind::LeaderLost:
+        return QStringLiteral("leader-lost");
+    case Kind::TimelineChanged:
+        return QStringLiteral("timeline-changed");
+    case Kind::Paused:
+        return QStringLiteral("paused");
+    case Kind::Resumed:
+        return QStringLiteral("resumed");
+    case Kind::PendingRestart:
+        return QStringLiteral("pending-restart");
     }
     return {};
 }

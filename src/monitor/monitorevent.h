@@ -21,6 +21,13 @@ struct MonitorEvent {
         SlotUnreserved, // wal_status unreserved: WAL will be removed at the next checkpoint
         SlotLost,
         SlotNormal,
+        // Patroni, from its REST API
+        LeaderChanged, // a switchover or failover: another member holds the leader key
+        LeaderLost,    // no member holds the leader key
+        TimelineChanged, // a promotion started a new timeline; the message tells its history
+        Paused,        // maintenance mode: Patroni will not fail over
+        Resumed,
+        PendingRestart, // a member needs a restart for a changed setting
     };
 
     QDateTime time;

@@ -53,7 +53,7 @@ bool Plan::validate(QString *error) const
         }
         ids.insert(s.id);
         const bool needsNode = s.kind == PlanStep::Kind::Sql ||
-                               s.kind == PlanStep::Kind::WaitUntil ||
+                               (s.kind == PlanStep::Kind::WaitUntil && s.url.isEmpty()) ||
                                s.kind == PlanStep::Kind::Verify;
         if (needsNode && !m_nodes.contains(s.node)) {
             *error = QStringLiteral("%1: unknown node \"%2\"").arg(where, s.node);
@@ -224,6 +224,17 @@ PlanStep waitUntil(const QString &id, const QString &title, const QString &node,
 {
     PlanStep s = steps::sql(id, title, node, sql);
     s.kind = PlanStep::Kind::WaitUntil;
+    s.timeoutMs = timeoutMs;
+    return s;
+}
+
+PlanStep waitForHttp(const QString &id, const QString &title, const QString &url, int timeoutMs)
+{
+    PlanStep s;
+    s.id = id;
+    s.kind = PlanStep::Kind::WaitUntil;
+    s.title = title;
+    s.url = url;
     s.timeoutMs = timeoutMs;
     return s;
 }

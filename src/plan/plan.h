@@ -61,6 +61,8 @@ PlanStep writeFile(const QString &id, const QString &title, const HostTarget &ho
                    const QString &path, const QString &content, int mode = 0644);
 PlanStep waitUntil(const QString &id, const QString &title, const QString &node, const QString &sql,
                    int timeoutMs);
+// Waits until GET url answers 200, for services that report health over HTTP.
+PlanStep waitForHttp(const QString &id, const QString &title, const QString &url, int timeoutMs);
 PlanStep verify(const QString &id, const QString &title, const QString &node, const QString &sql,
                 const QString &expect);
 

@@ -9,6 +9,8 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSaveFile>
 #include <QTimer>
 
@@ -138,7 +140,7 @@ QString PlanExecutor::whatRuns(const PlanStep &s) const
     case PlanStep::Kind::Sql:
     case PlanStep::Kind::WaitUntil:
     case PlanStep::Kind::Verify:
-        return s.sql;
+        return s.url.isEmpty() ? s.sql : QStringLiteral("GET ") + s.url;
     case PlanStep::Kind::Command:
         return sql::shellJoin(CommandRunner::commandLine(s.host, s.argv, m_runner->sshOptions()));
     case PlanStep::Kind::WriteFile:
@@ -410,32 +412,61 @@ void PlanExecutor::pollWait()
     const PlanStep &step = plan().steps()[m_index];
     const int timeout = step.timeoutMs ? step.timeoutMs : m_waitTimeoutMs;
     const quint64 token = m_stepToken;
-    runSql(step.node, step.sql, step.params, 0, [this, token, timeout](const PgResult &r) {
+    auto judge = [this, token, timeout](bool held, const QString &error) {
         if (token != m_stepToken || !m_running)
             return;
         if (m_cancelled) {
             completeStep(StepOutcome::Cancelled, QStringLiteral("cancelled by the user"));
             return;
         }
-        if (r.ok() && r.scalar().toBool()) {
+        if (held) {
             completeStep(
                 StepOutcome::Done,
                 QStringLiteral("condition held after %1 s").arg(m_waitClock.elapsed() / 1000.0));
             return;
         }
-        if (!r.ok())
-            m_lastWaitError = r.errorMessage();
+        if (!error.isEmpty())
+            m_lastWaitError = error;
         const PlanStep &s = plan().steps()[m_index];
         if (m_waitClock.elapsed() >= timeout) {
             QString msg = QStringLiteral("condition still not true after %1 s: %2")
                               .arg(timeout / 1000.0)
-                              .arg(s.sql.simplified());
+                              .arg(whatRuns(s).simplified());
             if (!m_lastWaitError.isEmpty())
                 msg += QStringLiteral(" (last error: %1)").arg(m_lastWaitError);
             completeStep(StepOutcome::Failed, msg);
             return;
         }
         m_pollTimer->start(qMax(50, s.pollIntervalMs));
+    };
+    if (!step.url.isEmpty()) {
+        getHttp(step.url, judge);
+        return;
+    }
+    runSql(step.node, step.sql, step.params, 0, [judge](const PgResult &r) {
+        judge(r.ok() && r.scalar().toBool(), r.ok() ? QString() : r.errorMessage());
+    });
+}
+
+void PlanExecutor::getHttp(const QString &url, std::function<void(bool, const QString &)> done)
+{
+    if (!m_http)
+        m_http = new QNetworkAccessManager(this);
+    QNetworkRequest request{QUrl(url)};
+    request.setTransferTimeout(5000);
+    QNetworkReply *reply = m_http->get(request);
+    connect(reply, &QNetworkReply::finished, this, [reply, url, done] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 200)
+            done(true, {});
+        else if (status > 0)
+            done(false, QStringLiteral("%1 answered HTTP %2: %3")
+                            .arg(url)
+                            .arg(status)
+                            .arg(QString::fromUtf8(reply->readAll().left(300)).simplified()));
+        else
+            done(false, QStringLiteral("%1: %2").arg(url, reply->errorString()));
     });
 }
 

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QObject>
 
+class QNetworkAccessManager;
 class QTimer;
 
 namespace pgdeck {
@@ -57,6 +58,7 @@ private:
     void executeCommand(const PlanStep &step);
     void executeWriteFile(const PlanStep &step);
     void pollWait();
+    void getHttp(const QString &url, std::function<void(bool, const QString &)> done);
     void executeVerify(const PlanStep &step);
     void completeStep(StepOutcome outcome, const QString &message);
     void finishPlan(bool ok, const QString &summary);
@@ -71,6 +73,7 @@ private:
     QHash<QString, PgConnection *> m_connections;
     QTimer *m_sqlTimer = nullptr;
     QTimer *m_pollTimer = nullptr;
+    QNetworkAccessManager *m_http = nullptr; // created by the first HTTP wait
     QElapsedTimer m_waitClock;
     QString m_lastWaitError;
     int m_index = -1;

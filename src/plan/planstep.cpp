@@ -74,6 +74,7 @@ QJsonObject PlanStep::toJson() const
             o[QLatin1String(key)] = v;
     };
     put("node", node);
+    put("url", url);
     put("sql", sql);
     if (!params.isEmpty())
         o[QLatin1String("params")] = toArray(params);
@@ -126,6 +127,7 @@ PlanStep PlanStep::fromJson(const QJsonObject &o, QString *error)
     }
     s.title = o.value(QLatin1String("title")).toString();
     s.node = o.value(QLatin1String("node")).toString();
+    s.url = o.value(QLatin1String("url")).toString();
     s.sql = o.value(QLatin1String("sql")).toString();
     s.params = toStringList(o.value(QLatin1String("params")));
     s.expect = o.value(QLatin1String("expect")).toString();

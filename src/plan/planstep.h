@@ -43,6 +43,8 @@ struct PlanStep {
 
     // Sql, WaitUntil, Verify
     QString node;
+    // WaitUntil: instead of node + sql, wait until GET url answers 200 (a REST health check)
+    QString url;
     QString sql;
     QStringList params; // $1, $2 ... as text
     // Verify: the first column of the first row must equal this text

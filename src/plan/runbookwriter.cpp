@@ -162,6 +162,13 @@ QString RunbookWriter::toShell(const Plan &plan, const QStringList &sshOptions)
             break;
         case PlanStep::Kind::WaitUntil: {
             const int timeout = (s.timeoutMs ? s.timeoutMs : 120000) / 1000;
+            if (!s.url.isEmpty()) {
+                body = QStringLiteral("wait_until %1 sh -c %2")
+                           .arg(timeout)
+                           .arg(shellQuote(QStringLiteral("curl -fsS -o /dev/null --max-time 5 ") +
+                                           shellQuote(s.url) + QStringLiteral(" && echo t")));
+                break;
+            }
             body = QStringLiteral("wait_until %1 %2")
                        .arg(timeout)
                        .arg(psql(plan, s.node, {QStringLiteral("-Atq")}, s.sql, s.params));
@@ -202,7 +209,10 @@ QString RunbookWriter::toText(const Plan &plan)
         case PlanStep::Kind::Sql:
         case PlanStep::Kind::WaitUntil:
         case PlanStep::Kind::Verify:
-            out += QStringLiteral("    on %1: %2\n").arg(s.node, s.sql.simplified());
+            if (!s.url.isEmpty())
+                out += QStringLiteral("    until GET %1 answers 200\n").arg(s.url);
+            else
+                out += QStringLiteral("    on %1: %2\n").arg(s.node, s.sql.simplified());
             break;
         case PlanStep::Kind::Command:
             out += QStringLiteral("    on %1: %2\n").arg(s.host.describe(), shellJoin(s.argv));

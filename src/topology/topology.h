@@ -20,6 +20,11 @@ struct TopologyNode {
     QString address;         // host:port, or the walsender's client address when unknown
     QString upstream;        // the node it streams from, when known
     int depth = 0;           // 0 for primaries, 1 for their standbys, 2 for cascaded ones
+    // As Patroni reports it, when the cluster is Patroni's (empty otherwise)
+    QString patroniRole;  // leader, replica, sync_standby, ...
+    QString patroniState; // running, streaming, stopped, ...
+    int timeline = -1;
+    bool pendingRestart = false;
 
     static QString roleName(Role role);
     bool operator==(const TopologyNode &) const = default;
@@ -40,6 +45,8 @@ struct Topology {
     QString cluster;
     QList<TopologyNode> nodes;
     QList<TopologyEdge> edges;
+    bool patroniManaged = false; // a Patroni cluster whose REST API answered
+    bool patroniPaused = false;  // maintenance mode: no automatic failover
 
     const TopologyNode *node(const QString &name) const;
     QStringList primaries() const;

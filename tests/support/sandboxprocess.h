@@ -25,9 +25,10 @@ public:
     QString inventoryPath() const { return m_dir + QStringLiteral("/inventory.yaml"); }
     int port(int index) const { return m_port + index; }
 
-private:
+    // Runs the real pgdeckctl ($PGDECKCTL) and collects its output; false on a failure.
     static bool runCtl(const QStringList &args, int timeoutMs, QString *output);
 
+private:
     QTemporaryDir m_tmp;
     QString m_dir;
     int m_port = 0;
