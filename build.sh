@@ -13,6 +13,7 @@ PACKAGES=(
   qt6-qpa-plugins libyaml-cpp-dev libpq-dev
   postgresql postgresql-contrib
   openssh-server openssh-client
+  patroni etcd-server python3-etcd python3-pysyncobj
   fonts-dejavu-core xvfb xauth
   desktop-file-utils appstream dpkg-dev file
 )
