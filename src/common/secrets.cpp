@@ -1,7 +1,11 @@
 #include "secrets.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMessageAuthenticationCode>
+#include <QPasswordDigestor>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 
 namespace pgdeck::secrets {
@@ -9,7 +13,8 @@ namespace pgdeck::secrets {
 namespace {
 const QRegularExpression &placeholderRe()
 {
-    static const QRegularExpression re(QStringLiteral("\\$\\{secret(-json)?:([A-Za-z0-9_]+)\\}"));
+    static const QRegularExpression re(
+        QStringLiteral("\\$\\{secret(-json|-scram)?:([A-Za-z0-9_]+)\\}"));
     return re;
 }
 } // namespace
@@ -45,6 +50,8 @@ bool fill(const QString &text, QString *out, QString *error)
         const QString value = qEnvironmentVariable(var.toLocal8Bit().constData());
         if (m.captured(1).isEmpty()) {
             result += value;
+        } else if (m.captured(1) == QLatin1String("-scram")) {
+            result += scramVerifier(value);
         } else { // a quoted string literal, valid in JSON and as a YAML double-quoted scalar
             const QByteArray array =
                 QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
@@ -55,6 +62,31 @@ bool fill(const QString &text, QString *out, QString *error)
     result += text.mid(last);
     *out = result;
     return true;
+}
+
+QString scramVerifier(const QString &password, const QByteArray &fixedSalt)
+{
+    // RFC 5802/7677 as PostgreSQL stores it:
+    // SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>. PostgreSQL SASLpreps the password;
+    // NFKC is that for every password people type.
+    const QByteArray pw = password.normalized(QString::NormalizationForm_KC).toUtf8();
+    QByteArray salt = fixedSalt;
+    if (salt.isEmpty()) {
+        salt.resize(16);
+        QRandomGenerator::system()->generate(salt.begin(), salt.end());
+    }
+    const int iterations = 4096;
+    const QByteArray salted =
+        QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, pw, salt, iterations, 32);
+    const QByteArray clientKey = QMessageAuthenticationCode::hash(
+        QByteArrayLiteral("Client Key"), salted, QCryptographicHash::Sha256);
+    const QByteArray storedKey = QCryptographicHash::hash(clientKey, QCryptographicHash::Sha256);
+    const QByteArray serverKey = QMessageAuthenticationCode::hash(
+        QByteArrayLiteral("Server Key"), salted, QCryptographicHash::Sha256);
+    return QStringLiteral("SCRAM-SHA-256$%1:%2$%3:%4")
+        .arg(iterations)
+        .arg(QString::fromLatin1(salt.toBase64()), QString::fromLatin1(storedKey.toBase64()),
+             QString::fromLatin1(serverKey.toBase64()));
 }
 
 QString mask(const QString &text)

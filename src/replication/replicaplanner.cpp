@@ -193,7 +193,7 @@ PrimaryReadiness checkPrimary(PgConnection &primary, const ReplicaSpec &spec,
                        ? QStringLiteral("CREATE ROLE %1 WITH REPLICATION LOGIN")
                              .arg(quoteIdent(spec.user()))
                        : QStringLiteral("CREATE ROLE %1 WITH REPLICATION LOGIN PASSWORD "
-                                        "$pgdeck_secret$${secret:%2}$pgdeck_secret$")
+                                        "'${secret-scram:%2}'")
                              .arg(quoteIdent(spec.user()), spec.passwordSecret);
         r.findings << f;
     } else if (s.text(0, 10) != QLatin1String("t")) {

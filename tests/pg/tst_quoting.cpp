@@ -6,6 +6,8 @@
 
 #include <QtTest>
 
+#include <libpq-fe.h>
+
 using namespace pgdeck;
 
 class TestQuoting : public QObject {
@@ -155,6 +157,34 @@ private Q_SLOTS:
         QCOMPARE(secrets::placeholders(QStringLiteral("${secret:a} ${secret:b}")),
                  QStringList({QStringLiteral("a"), QStringLiteral("b")}));
         qunsetenv("PGDECK_SECRET_REPL_PW");
+    }
+
+    // Our SCRAM verifier must be the one libpq computes for the same salt, byte for byte.
+    void scramVerifierMatchesLibpq()
+    {
+        PGconn *conn = PQconnectStart("host=/nonexistent-pgdeck-test");
+        for (const QString &password : {QStringLiteral("pencil"), QStringLiteral("s3cr\"et: x"),
+                                        QStringLiteral("pässwörd ﬁ")}) {
+            char *theirs =
+                PQencryptPasswordConn(conn, password.toUtf8().constData(), "u", "scram-sha-256");
+            QVERIFY(theirs);
+            const QString expected = QString::fromLatin1(theirs);
+            PQfreemem(theirs);
+            // SCRAM-SHA-256$4096:<salt>$<StoredKey>:<ServerKey>
+            const QByteArray salt = QByteArray::fromBase64(expected.section(QLatin1Char('$'), 1, 1)
+                                                               .section(QLatin1Char(':'), 1, 1)
+                                                               .toLatin1());
+            QCOMPARE(secrets::scramVerifier(password, salt), expected);
+        }
+        PQfinish(conn);
+        qputenv("PGDECK_SECRET_ROLE_PW", "pencil");
+        QString out, error;
+        QVERIFY(secrets::fill(QStringLiteral("PASSWORD '${secret-scram:role_pw}'"), &out, &error));
+        QVERIFY2(out.startsWith(QLatin1String("PASSWORD 'SCRAM-SHA-256$4096:")), qPrintable(out));
+        QVERIFY(!out.contains(QLatin1String("pencil")));
+        QVERIFY(secrets::fill(QStringLiteral("${secret-json:role_pw}"), &out, &error));
+        QCOMPARE(out, QStringLiteral("\"pencil\""));
+        qunsetenv("PGDECK_SECRET_ROLE_PW");
     }
 };
 
