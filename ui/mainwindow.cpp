@@ -11,6 +11,9 @@
 #include "nodes/nodespage.h"
 #include "nodes/nodestablemodel.h"
 #include "overview/overviewpage.h"
+#include "patroni/patronipage.h"
+#include "patroni/patronitopology.h"
+#include "patroni/patroniwizard.h"
 #include "rebalance/rebalancewizard.h"
 #include "replication/addreplicawizard.h"
 #include "replication/promotedialog.h"
@@ -57,6 +60,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_replicationPage(new ReplicationPage(&m_history))
     , m_eventsPage(new EventsPage)
     , m_shardsPage(new ShardsPage)
+    , m_patroniPage(new PatroniPage)
     , m_refreshTimer(new QTimer(this))
     , m_saveTimer(new QTimer(this))
     , m_rotateTimer(new QTimer(this))
@@ -92,6 +96,12 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_nodesPage, tr("Nodes"));
     m_pages->addTab(m_eventsPage, tr("Events"));
     m_pages->addTab(m_shardsPage, tr("Shards"));
+    m_pages->addTab(m_patroniPage, tr("Patroni"));
+    // After an action, ask Patroni again at once rather than at the next beat.
+    connect(m_patroniPage, &PatroniPage::refreshRequested, this, [this] {
+        if (PatroniWatcher *w = m_patroniWatchers.value(m_currentCluster))
+            w->pollNow();
+    });
     // Pages redraw from the latest snapshots on a steady beat, not on every status.
     m_refreshTimer->setInterval(500);
     connect(m_refreshTimer, &QTimer::timeout, this, &MainWindow::refreshPages);
@@ -160,6 +170,8 @@ void MainWindow::createMenus()
         ->setObjectName(QStringLiteral("addReplicaAction"));
     file->addAction(tr("Pro&mote a Standby…"), this, &MainWindow::openPromoteDialog)
         ->setObjectName(QStringLiteral("promoteAction"));
+    file->addAction(tr("Create a Patroni &Cluster…"), this, &MainWindow::openPatroniWizard)
+        ->setObjectName(QStringLiteral("createPatroniAction"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -214,11 +226,7 @@ void MainWindow::openAddReplicaWizard()
     auto *wizard = new AddReplicaWizard(m_inventory, m_inventoryPath, m_currentCluster, this);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     // The new node is in the file now: show it, and start monitoring it.
-    connect(wizard, &AddReplicaWizard::inventoryChanged, this, [this] {
-        QString error;
-        if (!openInventory(m_inventoryPath, &error))
-            statusBar()->showMessage(error, 10000);
-    });
+    connect(wizard, &AddReplicaWizard::inventoryChanged, this, &MainWindow::reloadInventory);
     wizard->show();
 }
 
@@ -231,12 +239,65 @@ void MainWindow::openPromoteDialog()
     }
     auto *dialog = new PromoteDialog(m_inventory, m_inventoryPath, m_currentCluster, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &PromoteDialog::inventoryChanged, this, [this] {
-        QString error;
-        if (!openInventory(m_inventoryPath, &error))
-            statusBar()->showMessage(error, 10000);
-    });
+    connect(dialog, &PromoteDialog::inventoryChanged, this, &MainWindow::reloadInventory);
     dialog->show();
+}
+
+void MainWindow::openPatroniWizard()
+{
+    auto *wizard = new PatroniWizard(m_inventory, m_inventoryPath, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    // The new cluster is in the file now: show it, and start watching it.
+    connect(wizard, &PatroniWizard::inventoryChanged, this, [this](const QString &path) {
+        if (m_inventoryPath.isEmpty())
+            m_inventoryPath = path;
+        reloadInventory();
+    });
+    wizard->show();
+}
+
+void MainWindow::reloadInventory()
+{
+    QString error;
+    if (!openInventory(m_inventoryPath, &error))
+        statusBar()->showMessage(error, 10000);
+}
+
+void MainWindow::startPatroniWatchers(const Inventory &inventory)
+{
+    qDeleteAll(m_patroniWatchers);
+    m_patroniWatchers.clear();
+    m_patroniDetectors.clear();
+    m_patroniSnapshots.clear();
+    for (const ClusterSpec &c : inventory.clusters) {
+        QList<QUrl> urls;
+        for (const NodeSpec &n : c.nodes)
+            if (!n.patroni.isEmpty())
+                urls << QUrl(n.patroni);
+        if (urls.isEmpty())
+            continue;
+        auto *watcher = new PatroniWatcher(c.name, urls, this);
+        connect(watcher, &PatroniWatcher::snapshotChanged, this, &MainWindow::onPatroniSnapshot);
+        m_patroniWatchers.insert(c.name, watcher);
+        m_patroniDetectors.insert(c.name, PatroniEventDetector());
+        watcher->start(c.monitor.intervalMs);
+    }
+}
+
+void MainWindow::onPatroniSnapshot(const PatroniSnapshot &snapshot)
+{
+    m_patroniSnapshots.insert(snapshot.cluster, snapshot);
+    const QList<MonitorEvent> events = m_patroniDetectors[snapshot.cluster].update(snapshot);
+    if (!events.isEmpty()) {
+        m_eventsPage->addEvents(events);
+        m_overviewPage->addEvents(events);
+    }
+    if (snapshot.cluster == m_currentCluster) {
+        m_patroniPage->updateSnapshot(snapshot);
+        // A new leader shows in the topology now, not at the next refresh beat.
+        if (!events.isEmpty())
+            refreshPages();
+    }
 }
 
 bool MainWindow::openInventory(const QString &path, QString *error)
@@ -291,6 +352,7 @@ void MainWindow::setInventory(const Inventory &inventory, const QString &source)
     m_monitor = new MonitorThread(inventory.clusters, this);
     connect(m_monitor, &MonitorThread::statusesChanged, this, &MainWindow::onStatuses);
     m_monitor->start();
+    startPatroniWatchers(inventory);
     updateStatusBar();
 }
 
@@ -456,6 +518,9 @@ void MainWindow::showCluster(const QString &cluster)
     m_overviewPage->setCluster(*spec);
     m_replicationPage->setCluster(*spec);
     m_shardsPage->setCluster(*spec);
+    m_patroniPage->setCluster(*spec);
+    if (m_patroniSnapshots.contains(cluster))
+        m_patroniPage->updateSnapshot(m_patroniSnapshots.value(cluster));
     m_nodesPage->showCluster(m_inventory.clusters.size() > 1 ? cluster : QString());
     refreshPages();
 }
@@ -471,7 +536,9 @@ void MainWindow::refreshPages()
     if (!spec)
         return;
     const QList<NodeStatus> statuses = clusterStatuses(m_currentCluster);
-    m_overviewPage->updateStatuses(statuses, Topology::build(*spec, statuses));
+    Topology topology = Topology::build(*spec, statuses);
+    applyPatroni(&topology, m_patroniSnapshots.value(m_currentCluster));
+    m_overviewPage->updateStatuses(statuses, topology);
     m_replicationPage->updateStatuses(statuses);
     updateBanner();
 }
@@ -498,6 +565,15 @@ QString MainWindow::bannerText() const
             what << tr("%1 not answering").arg(stale.join(QStringLiteral(", ")));
         if (!lagging.isEmpty())
             what << tr("%1 lagging").arg(lagging.join(QStringLiteral(", ")));
+        const auto patroni = m_patroniSnapshots.constFind(c.name);
+        if (patroni != m_patroniSnapshots.cend()) {
+            if (!patroni->reachable)
+                what << tr("Patroni not answering");
+            else if (patroni->state.leader().isEmpty())
+                what << tr("no Patroni leader");
+            if (patroni->reachable && patroni->state.paused)
+                what << tr("Patroni paused");
+        }
         if (!what.isEmpty())
             problems << tr("%1 DEGRADED: %2").arg(c.name, what.join(QStringLiteral(" · ")));
     }

@@ -4,6 +4,8 @@
 #include "monitor/eventdetector.h"
 #include "monitor/metrichistory.h"
 #include "monitor/nodestatus.h"
+#include "patroni/patronieventdetector.h"
+#include "patroni/patroniwatcher.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -22,6 +24,7 @@ class EmptyStateWidget;
 class EventsPage;
 class HistoryStore;
 class OverviewPage;
+class PatroniPage;
 class ReplicationPage;
 class InventoryTreeModel;
 class MonitorThread;
@@ -56,6 +59,12 @@ public:
     OverviewPage *overviewPage() const { return m_overviewPage; }
     ReplicationPage *replicationPage() const { return m_replicationPage; }
     EventsPage *eventsPage() const { return m_eventsPage; }
+    PatroniPage *patroniPage() const { return m_patroniPage; }
+    // The latest Patroni snapshot of a cluster whose nodes name a REST API.
+    PatroniSnapshot patroniSnapshot(const QString &cluster) const
+    {
+        return m_patroniSnapshots.value(cluster);
+    }
     QTabWidget *pages() const { return m_pages; }
     const MetricHistory &history() const { return m_history; }
     QString currentCluster() const { return m_currentCluster; }
@@ -83,6 +92,10 @@ private:
     void openRebalanceWizard(bool addWorkers);
     void openAddReplicaWizard();
     void openPromoteDialog(); // for the cluster shown
+    void openPatroniWizard();
+    void reloadInventory();
+    void startPatroniWatchers(const Inventory &inventory);
+    void onPatroniSnapshot(const PatroniSnapshot &snapshot);
     void about();
     void onStatuses(const QList<NodeStatus> &statuses);
     void onTreeClicked(const QModelIndex &index);
@@ -113,6 +126,10 @@ private:
     ShardsPage *m_shardsPage;
     MetricHistory m_history;
     QHash<QString, EventDetector> m_detectors; // per cluster
+    PatroniPage *m_patroniPage;
+    QHash<QString, PatroniWatcher *> m_patroniWatchers; // per Patroni cluster
+    QHash<QString, PatroniEventDetector> m_patroniDetectors;
+    QHash<QString, PatroniSnapshot> m_patroniSnapshots;
     std::unique_ptr<HistoryStore> m_store;
     QList<NodeStatus> m_unsaved;
     QTimer *m_refreshTimer;

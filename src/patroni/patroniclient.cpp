@@ -210,7 +210,8 @@ PatroniResult PatroniClient::resultOf(QNetworkReply *reply) const
         return r;
     }
     r.httpStatus = status.toInt();
-    r.body = reply->readAll();
+    if (reply->isOpen()) // an aborted reply may have its status but no body
+        r.body = reply->readAll();
     r.ok = r.httpStatus >= 200 && r.httpStatus < 300;
     r.message =
         patroniText(r.body, reply->header(QNetworkRequest::ContentTypeHeader).toByteArray());

@@ -1,254 +1,32 @@
-// PatroniClient against a real two-node Patroni 3 cluster on etcd, everything on 127.0.0.1:
-// /cluster, /patroni and /history parse into what Patroni reports; a switchover moves the
-// leader and the new one takes writes; Patroni's own refusals (412, 401) reach
-// PatroniResult::message as-is; pause/resume and a scheduled switchover show up in
-// /cluster; a closed port and a silent server fail with messages naming the URL.
-#include "common/statepaths.h"
+// PatroniClient against a real two-member Patroni 3 cluster on etcd, everything on
+// 127.0.0.1, with a REST API that wants a user and password for its unsafe calls:
+// /cluster, /patroni and /history parse into what Patroni reports; a switchover and a
+// failover each move the leader and the new one takes writes; Patroni's own refusals (412,
+// 401 without credentials, 503 for reinitializing the leader) reach PatroniResult::message
+// as-is; a restart and a forced reinitialize of the replica go to that member and leave it
+// streaming again; pause/resume and a scheduled switchover show up in /cluster; a closed port
+// and a silent server fail with messages naming the URL.
 #include "etcdfixture.h"
 #include "patroni/patroniclient.h"
+#include "patronicluster.h"
 #include "pg/pgconnection.h"
-#include "sandbox/sandbox.h"
+#include "pg/pgresult.h"
 
-#include <QDir>
 #include <QFile>
 #include <QHostAddress>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
-#include <QTemporaryDir>
 #include <QtTest>
 
-#include <memory>
-
-#include <pwd.h>
-#include <signal.h>
-#include <unistd.h>
-
 using namespace pgdeck;
+using pgdeck::test::EtcdFixture;
+using pgdeck::test::PatroniCluster;
 
 namespace {
-
-// ---------------------------------------------------------------------------------------
-// A hand-made Patroni cluster: one patroni.yml per node in a temp dir, each node started
-// with the packaged /usr/bin/patroni (as the servers' OS user when root). To be replaced
-// by the shared fixture built on the product's own cluster-creation Plan.
-// ---------------------------------------------------------------------------------------
 
 const QString kScope = QStringLiteral("pgdeck-rest");
 const QString kApiUser = QStringLiteral("patroni");
 const QString kApiPassword = QStringLiteral("rest-secret");
-const QString kSuperPassword = QStringLiteral("super-secret");
-
-struct PatroniNode {
-    QString name;
-    int restPort = 0;
-    int pgPort = 0;
-    QString dataDir;
-    QString configFile;
-    QString logFile;
-    std::unique_ptr<QProcess> process;
-};
-
-class HandMadePatroniCluster {
-public:
-    ~HandMadePatroniCluster() { stop(); }
-
-    bool start(const QString &etcdHostPort, int nodeCount, QString *error)
-    {
-        m_binDir = Sandbox::findBinDir(error);
-        if (m_binDir.isEmpty())
-            return false;
-        m_user = test::EtcdFixture::serverUser(error);
-        if (m_user.isEmpty())
-            return false;
-        m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() +
-                                                QStringLiteral("/pgdeck-patroni-XXXXXX"));
-        if (!m_dir->isValid() || !giveToUser(m_dir->path(), error))
-            return false;
-        QList<int> taken;
-        for (int i = 0; i < nodeCount; ++i) {
-            auto node = std::make_unique<PatroniNode>();
-            node->name = QStringLiteral("node%1").arg(i + 1);
-            node->restPort = test::EtcdFixture::freePort(taken);
-            taken << node->restPort;
-            node->pgPort = test::EtcdFixture::freePort(taken);
-            taken << node->pgPort;
-            node->dataDir = m_dir->filePath(node->name);
-            node->configFile = m_dir->filePath(node->name + QStringLiteral(".yml"));
-            node->logFile = m_dir->filePath(node->name + QStringLiteral(".log"));
-            if (!writeConfig(*node, etcdHostPort, error))
-                return false;
-            m_nodes.push_back(std::move(node));
-        }
-        for (auto &node : m_nodes) {
-            if (!launch(*node, error))
-                return false;
-        }
-        return true;
-    }
-
-    // SIGTERM makes Patroni stop PostgreSQL itself; Patroni detaches the postmaster into a
-    // process group of its own, so whatever survives the grace period is ended through
-    // postmaster.pid.
-    void stop()
-    {
-        for (auto &node : m_nodes) {
-            if (node->process && node->process->state() != QProcess::NotRunning)
-                ::kill(-pid_t(node->process->processId()), SIGTERM);
-        }
-        for (auto &node : m_nodes) {
-            if (!node->process)
-                continue;
-            if (!node->process->waitForFinished(30000)) {
-                ::kill(-pid_t(node->process->processId()), SIGKILL);
-                node->process->waitForFinished(2000);
-            }
-            node->process.reset();
-            stopPostmaster(node->dataDir);
-        }
-        m_nodes.clear();
-        m_dir.reset();
-    }
-
-    int size() const { return int(m_nodes.size()); }
-    const PatroniNode &node(int i) const { return *m_nodes.at(size_t(i)); }
-    QUrl restUrl(int i) const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(node(i).restPort));
-    }
-    int indexOf(const QString &name) const
-    {
-        for (int i = 0; i < size(); ++i) {
-            if (node(i).name == name)
-                return i;
-        }
-        return -1;
-    }
-    ConnectionParams superuserParams(int i) const
-    {
-        ConnectionParams p;
-        p.set(QStringLiteral("host"), QStringLiteral("127.0.0.1"));
-        p.set(QStringLiteral("port"), QString::number(node(i).pgPort));
-        p.set(QStringLiteral("dbname"), QStringLiteral("postgres"));
-        p.set(QStringLiteral("user"), QStringLiteral("postgres"));
-        p.set(QStringLiteral("password"), kSuperPassword);
-        return p;
-    }
-    QString logs() const
-    {
-        QString text;
-        for (const auto &node : m_nodes) {
-            QFile f(node->logFile);
-            if (f.open(QIODevice::ReadOnly))
-                text += QStringLiteral("--- %1\n").arg(node->name) +
-                        QString::fromLocal8Bit(f.readAll().right(4000));
-        }
-        return text;
-    }
-
-private:
-    bool giveToUser(const QString &path, QString *error) const
-    {
-        if (!runningAsRoot())
-            return true;
-        const passwd *pw = ::getpwnam(m_user.toLocal8Bit().constData());
-        if (!pw || ::chown(QFile::encodeName(path).constData(), pw->pw_uid, pw->pw_gid) != 0) {
-            *error = QStringLiteral("cannot give %1 to %2").arg(path, m_user);
-            return false;
-        }
-        return true;
-    }
-
-    bool writeConfig(const PatroniNode &node, const QString &etcdHostPort, QString *error) const
-    {
-        const QString rest = QStringLiteral("127.0.0.1:%1").arg(node.restPort);
-        const QString pg = QStringLiteral("127.0.0.1:%1").arg(node.pgPort);
-        const QString yaml =
-            QStringLiteral("scope: %1\n"
-                           "name: %2\n"
-                           "restapi:\n"
-                           "  listen: %3\n"
-                           "  connect_address: %3\n"
-                           "  authentication: {username: %4, password: %5}\n"
-                           "etcd3:\n"
-                           "  hosts: %6\n"
-                           "bootstrap:\n"
-                           "  dcs:\n"
-                           "    ttl: 10\n"
-                           "    loop_wait: 2\n"
-                           "    retry_timeout: 5\n"
-                           "    postgresql:\n"
-                           "      use_pg_rewind: true\n"
-                           "      parameters: {wal_log_hints: 'on'}\n"
-                           "  initdb: [{encoding: UTF8}]\n"
-                           "postgresql:\n"
-                           "  listen: %7\n"
-                           "  connect_address: %7\n"
-                           "  data_dir: %8\n"
-                           "  bin_dir: %9\n"
-                           "  pgpass: %10\n"
-                           "  authentication:\n"
-                           "    superuser: {username: postgres, password: %11}\n"
-                           "    replication: {username: replicator, password: repl-secret}\n"
-                           "  parameters: {unix_socket_directories: '%12'}\n"
-                           "  pg_hba:\n"
-                           "    - local all all trust\n"
-                           "    - host all all 127.0.0.1/32 scram-sha-256\n"
-                           "    - host replication replicator 127.0.0.1/32 scram-sha-256\n")
-                .arg(kScope, node.name, rest, kApiUser, kApiPassword, etcdHostPort, pg,
-                     node.dataDir, m_binDir)
-                .arg(m_dir->filePath(node.name + QStringLiteral(".pgpass")), kSuperPassword,
-                     m_dir->path());
-        QFile file(node.configFile);
-        if (!file.open(QIODevice::WriteOnly) || file.write(yaml.toUtf8()) < 0) {
-            *error = QStringLiteral("cannot write %1: %2").arg(node.configFile, file.errorString());
-            return false;
-        }
-        file.close();
-        return giveToUser(node.configFile, error);
-    }
-
-    bool launch(PatroniNode &node, QString *error) const
-    {
-        QStringList argv{QStringLiteral("/usr/bin/patroni"), node.configFile};
-        if (runningAsRoot())
-            argv = QStringList{QStringLiteral("runuser"), QStringLiteral("-u"), m_user,
-                               QStringLiteral("--")} +
-                   argv;
-        node.process = std::make_unique<QProcess>();
-        node.process->setStandardInputFile(QProcess::nullDevice());
-        node.process->setStandardOutputFile(node.logFile);
-        node.process->setStandardErrorFile(node.logFile, QIODevice::Append);
-        node.process->setChildProcessModifier([] { ::setsid(); });
-        node.process->start(argv.takeFirst(), argv);
-        if (!node.process->waitForStarted(10000)) {
-            *error = QStringLiteral("cannot start patroni for %1: %2")
-                         .arg(node.name, node.process->errorString());
-            return false;
-        }
-        return true;
-    }
-
-    static void stopPostmaster(const QString &dataDir)
-    {
-        QFile pidFile(dataDir + QStringLiteral("/postmaster.pid"));
-        if (!pidFile.open(QIODevice::ReadOnly))
-            return;
-        const pid_t pid = pid_t(pidFile.readLine().trimmed().toInt());
-        if (pid <= 0 || ::kill(pid, 0) != 0)
-            return;
-        ::kill(pid, SIGQUIT); // immediate shutdown, children included
-        for (int i = 0; i < 50 && ::kill(pid, 0) == 0; ++i)
-            QThread::msleep(100);
-        if (::kill(pid, 0) == 0)
-            ::kill(pid, SIGKILL);
-    }
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::vector<std::unique_ptr<PatroniNode>> m_nodes;
-    QString m_binDir;
-    QString m_user;
-};
 
 // ---------------------------------------------------------------------------------------
 // Waiting for PatroniClient's answers.
@@ -330,14 +108,24 @@ bool healthyPair(const PatroniClusterState &state, int timeline)
     return true;
 }
 
-QString writeProbe(const ConnectionParams &params, int n)
+QString writeProbe(const QString &conninfo, int n)
 {
     PgConnection c;
-    c.setParams(params);
+    c.setParams(ConnectionParams::parse(conninfo));
     if (!c.waitForReady(5000))
         return QStringLiteral("<error: %1>").arg(c.lastError());
     const PgResult r =
         c.execSync(QStringLiteral("insert into rest_check values ($1) returning n"), {n}, 10000);
+    return r.ok() ? r.text(0, 0) : QStringLiteral("<error: %1>").arg(r.errorMessage());
+}
+
+QString scalar(const QString &conninfo, const QString &sql)
+{
+    PgConnection c;
+    c.setParams(ConnectionParams::parse(conninfo));
+    if (!c.waitForReady(5000))
+        return QStringLiteral("<error: %1>").arg(c.lastError());
+    const PgResult r = c.execSync(sql, {}, 10000);
     return r.ok() ? r.text(0, 0) : QStringLiteral("<error: %1>").arg(r.errorMessage());
 }
 
@@ -346,9 +134,30 @@ QString writeProbe(const ConnectionParams &params, int n)
 class TestPatroniClient : public QObject {
     Q_OBJECT
 private:
-    test::EtcdFixture m_etcd;
-    HandMadePatroniCluster m_cluster;
-    std::unique_ptr<PatroniClient> m_client; // talks to node1's REST API throughout
+    PatroniCluster m_cluster;
+    std::unique_ptr<PatroniClient> m_client; // talks to m1's REST API throughout
+
+    QUrl restUrl(int i) const { return QUrl(m_cluster.restUrl(i)); }
+    int indexOf(const QString &name) const
+    {
+        for (int i = 0; i < 2; ++i) {
+            if (m_cluster.memberName(i) == name)
+                return i;
+        }
+        return -1;
+    }
+    QString otherThan(const QString &name) const { return m_cluster.memberName(1 - indexOf(name)); }
+    QString logs() const
+    {
+        QString text;
+        for (int i = 0; i < 2; ++i) {
+            QFile f(m_cluster.configDir(i) + QStringLiteral("/patroni.log"));
+            if (f.open(QIODevice::ReadOnly))
+                text += QStringLiteral("--- %1\n").arg(m_cluster.memberName(i)) +
+                        QString::fromLocal8Bit(f.readAll().right(4000));
+        }
+        return text;
+    }
 
     PatroniClusterState waitForCluster(int timeline, int timeoutMs)
     {
@@ -383,31 +192,26 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QString error;
-        if (test::EtcdFixture::etcdPath().isEmpty() ||
-            !QFile::exists(QStringLiteral("/usr/bin/patroni")))
+        if (EtcdFixture::etcdPath().isEmpty() || !QFile::exists(QStringLiteral("/usr/bin/patroni")))
             QSKIP("needs etcd and /usr/bin/patroni (apt-get install patroni etcd-server "
                   "python3-etcd)");
-        if (Sandbox::findBinDir(&error).isEmpty())
-            QSKIP(qPrintable(error));
-        QVERIFY2(m_etcd.start(&error), qPrintable(error));
-        QVERIFY2(m_cluster.start(m_etcd.hostPort(), 2, &error), qPrintable(error));
-        m_client = std::make_unique<PatroniClient>(m_cluster.restUrl(0), kApiUser, kApiPassword);
-
-        // Bootstrap, basebackup and first streaming: ~15 s with loop_wait 2.
         QElapsedTimer timer;
         timer.start();
-        const PatroniClusterState state = waitForCluster(1, 120000);
-        QVERIFY2(healthyPair(state, 1),
-                 qPrintable(shape(state) + QLatin1Char('\n') + m_cluster.logs()));
+        QString error;
+        m_cluster.setRestCredentials(kApiUser, kApiPassword);
+        QVERIFY2(m_cluster.up(2, &error, kScope), qPrintable(error));
+        m_client = std::make_unique<PatroniClient>(restUrl(0), kApiUser, kApiPassword);
+
+        // up() returns with m1 leading; the replica streams within a loop or two.
+        const PatroniClusterState state = waitForCluster(1, 60000);
+        QVERIFY2(healthyPair(state, 1), qPrintable(shape(state) + QLatin1Char('\n') + logs()));
         qInfo("cluster streaming after %lld ms", qint64(timer.elapsed()));
     }
 
     void cleanupTestCase()
     {
         m_client.reset();
-        m_cluster.stop();
-        m_etcd.stop();
+        m_cluster.down();
     }
 
     void clusterListsLeaderAndStreamingReplica()
@@ -425,13 +229,13 @@ private Q_SLOTS:
         QCOMPARE(leader->role, QStringLiteral("leader"));
         QCOMPARE(leader->timeline, 1);
         QCOMPARE(leader->lagBytes, qint64(-1)); // Patroni gives the leader no lag
-        const int li = m_cluster.indexOf(leader->name);
+        const int li = indexOf(leader->name);
         QVERIFY(li >= 0);
         QCOMPARE(leader->host, QStringLiteral("127.0.0.1"));
-        QCOMPARE(leader->port, m_cluster.node(li).pgPort);
-        QCOMPARE(leader->apiBaseUrl(), m_cluster.restUrl(li));
+        QCOMPARE(leader->port, m_cluster.pgPort(li));
+        QCOMPARE(leader->apiBaseUrl(), restUrl(li));
 
-        const PatroniMember *replica = state.member(m_cluster.node(1 - li).name);
+        const PatroniMember *replica = state.member(m_cluster.memberName(1 - li));
         QVERIFY(replica);
         QCOMPARE(replica->role, QStringLiteral("replica"));
         QVERIFY(!replica->isLeader());
@@ -457,15 +261,14 @@ private Q_SLOTS:
         QVERIFY(status.serverVersion >= 100000);
         QCOMPARE(status.timeline, 1);
         QVERIFY(status.xlogLocation > 0);
-        QCOMPARE(status.scope, kScope);
+        QCOMPARE(status.scope, m_cluster.scope());
         QVERIFY(status.patroniVersion.startsWith(QLatin1String("3.")) ||
                 status.patroniVersion.startsWith(QLatin1String("4.")));
         QVERIFY(status.systemIdentifier.size() >= 18);
         QVERIFY(status.postmasterStartTime.isValid());
         QVERIFY(!status.paused);
         QCOMPARE(status.replication.size(), 1);
-        QCOMPARE(status.replication.first().applicationName,
-                 m_cluster.node(1 - m_cluster.indexOf(leader->name)).name);
+        QCOMPARE(status.replication.first().applicationName, otherThan(leader->name));
         QCOMPARE(status.replication.first().state, QStringLiteral("streaming"));
 
         // The replica reports receive/replay positions instead, and the same system id.
@@ -505,7 +308,7 @@ private Q_SLOTS:
 
     void unsafeCallWithoutCredentialsIsRefused()
     {
-        PatroniClient anonymous(m_cluster.restUrl(0));
+        PatroniClient anonymous(restUrl(0));
         const PatroniResult r = actionOf(anonymous, [&] { return anonymous.setPaused(true); });
         QVERIFY(!r.ok);
         QCOMPARE(r.httpStatus, 401);
@@ -517,11 +320,10 @@ private Q_SLOTS:
         PatroniClusterState before;
         QVERIFY(clusterOf(*m_client, &before).ok);
         const QString oldLeader = before.leader();
-        const QString candidate = m_cluster.node(1 - m_cluster.indexOf(oldLeader)).name;
-        const int oldIndex = m_cluster.indexOf(oldLeader);
+        const QString candidate = otherThan(oldLeader);
         {
             PgConnection c;
-            c.setParams(m_cluster.superuserParams(oldIndex));
+            c.setParams(ConnectionParams::parse(m_cluster.conninfo(indexOf(oldLeader))));
             QVERIFY2(c.waitForReady(5000), qPrintable(c.lastError()));
             const PgResult created =
                 c.execSync(QStringLiteral("create table rest_check (n int)"), {}, 10000);
@@ -532,15 +334,14 @@ private Q_SLOTS:
         timer.start();
         const PatroniResult r =
             actionOf(*m_client, [&] { return m_client->switchover(oldLeader, candidate); });
-        QVERIFY2(r.ok, qPrintable(r.message + QLatin1Char('\n') + m_cluster.logs()));
+        QVERIFY2(r.ok, qPrintable(r.message + QLatin1Char('\n') + logs()));
         QCOMPARE(r.httpStatus, 200);
         QVERIFY2(r.message.contains(candidate), qPrintable(r.message));
 
         // /cluster follows within a few loops; the old leader may show "stopped" and lag
         // "unknown" in between.
         QTRY_COMPARE_WITH_TIMEOUT(currentLeader(), candidate, 30000);
-        const int newIndex = m_cluster.indexOf(candidate);
-        QTRY_COMPARE_WITH_TIMEOUT(writeProbe(m_cluster.superuserParams(newIndex), 1),
+        QTRY_COMPARE_WITH_TIMEOUT(writeProbe(m_cluster.conninfo(indexOf(candidate)), 1),
                                   QStringLiteral("1"), 30000);
         qInfo("switchover: new leader took a write after %lld ms", qint64(timer.elapsed()));
 
@@ -565,7 +366,7 @@ private Q_SLOTS:
         PatroniClusterState cluster;
         QVERIFY(clusterOf(*m_client, &cluster).ok);
         const QString leader = cluster.leader();
-        const QString other = m_cluster.node(1 - m_cluster.indexOf(leader)).name;
+        const QString other = otherThan(leader);
         const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(3600);
 
         const PatroniResult scheduled =
@@ -603,7 +404,7 @@ private Q_SLOTS:
         PatroniNodeStatus before;
         QVERIFY(statusOf(replicaApi, &before).ok);
 
-        // Sent through node1's client, addressed to the replica's own API.
+        // Sent through m1's client, addressed to the replica's own API.
         const PatroniResult r =
             actionOf(*m_client, [&] { return m_client->restart(replica.apiBaseUrl()); });
         QVERIFY2(r.ok, qPrintable(r.message));
@@ -631,9 +432,108 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(pausedState(), QStringLiteral("managed"), 15000);
     }
 
+    void failoverMovesTheLeaderToTheCandidate()
+    {
+        PatroniClusterState before;
+        QVERIFY(clusterOf(*m_client, &before).ok);
+        const QString oldLeader = before.leader();
+        QVERIFY(before.member(oldLeader));
+        const int timeline = before.member(oldLeader)->timeline;
+        const QString candidate = otherThan(oldLeader);
+
+        QElapsedTimer timer;
+        timer.start();
+        const PatroniResult r = actionOf(*m_client, [&] { return m_client->failover(candidate); });
+        QVERIFY2(r.ok, qPrintable(r.message + QLatin1Char('\n') + logs()));
+        QCOMPARE(r.httpStatus, 200);
+        QCOMPARE(r.method, QStringLiteral("POST"));
+        QCOMPARE(r.url.path(), QStringLiteral("/failover"));
+        QVERIFY2(r.message.contains(candidate), qPrintable(r.message));
+
+        QTRY_COMPARE_WITH_TIMEOUT(currentLeader(), candidate, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(writeProbe(m_cluster.conninfo(indexOf(candidate)), 2),
+                                  QStringLiteral("2"), 30000);
+        qInfo("failover: new leader took a write after %lld ms", qint64(timer.elapsed()));
+
+        // The old leader follows the new timeline as a replica.
+        const PatroniClusterState after = waitForCluster(timeline + 1, 60000);
+        QVERIFY2(healthyPair(after, timeline + 1), qPrintable(shape(after)));
+        QCOMPARE(after.member(oldLeader)->role, QStringLiteral("replica"));
+
+        QList<PatroniHistoryEntry> history;
+        const PatroniResult h = historyOf(*m_client, &history);
+        QVERIFY2(h.ok, qPrintable(h.message));
+        QCOMPARE(history.size(), timeline);
+        QCOMPARE(history.last().timeline, timeline);
+        QCOMPARE(history.last().newLeader, candidate);
+    }
+
+    void reinitializeRefusesTheLeaderAndRebuildsTheReplica()
+    {
+        PatroniClusterState cluster;
+        QVERIFY(clusterOf(*m_client, &cluster).ok);
+        const PatroniMember *leader = cluster.member(cluster.leader());
+        QVERIFY(leader);
+        const PatroniResult refused =
+            actionOf(*m_client, [&] { return m_client->reinitialize(leader->apiBaseUrl()); });
+        QVERIFY(!refused.ok);
+        QCOMPARE(refused.httpStatus, 503);
+        QCOMPARE(refused.message, QStringLiteral("I am the leader, can not reinitialize"));
+        QCOMPARE(refused.url.path(), QStringLiteral("/reinitialize"));
+        QCOMPARE(refused.url.port(), leader->apiBaseUrl().port());
+
+        const QString replicaName = otherThan(leader->name);
+        const PatroniMember *replica = cluster.member(replicaName);
+        QVERIFY(replica);
+        const QUrl replicaApi = replica->apiBaseUrl();
+        PatroniClient replicaStatus(replicaApi);
+        PatroniNodeStatus before;
+        QVERIFY(statusOf(replicaStatus, &before).ok);
+
+        QElapsedTimer timer;
+        timer.start();
+        const PatroniResult r =
+            actionOf(*m_client, [&] { return m_client->reinitialize(replicaApi, true); });
+        QVERIFY2(r.ok, qPrintable(r.message + QLatin1Char('\n') + logs()));
+        QCOMPARE(r.httpStatus, 200);
+        QCOMPARE(r.url.port(), replicaApi.port());
+        QCOMPARE(r.message, QStringLiteral("reinitialize started"));
+
+        // A new base backup, a new postmaster, and the replica back in /cluster with its lag.
+        QString seen;
+        bool back = false;
+        QDeadlineTimer deadline(90000);
+        do {
+            PatroniNodeStatus now;
+            PatroniClusterState state;
+            if (statusOf(replicaStatus, &now).ok &&
+                now.postmasterStartTime > before.postmasterStartTime &&
+                clusterOf(*m_client, &state).ok) {
+                seen = shape(state);
+                const PatroniMember *m = state.member(replicaName);
+                back = m && m->role == QLatin1String("replica") &&
+                       (m->state == QLatin1String("running") ||
+                        m->state == QLatin1String("streaming")) &&
+                       m->lagBytes >= 0;
+                if (back)
+                    break;
+            }
+            QTest::qWait(500);
+        } while (!deadline.hasExpired());
+        QVERIFY2(back, qPrintable(seen + QLatin1Char('\n') + logs()));
+        qInfo("reinitialize: replica back after %lld ms", qint64(timer.elapsed()));
+
+        // The rebuilt replica holds what the leader has.
+        const QString count = QStringLiteral("select count(*) from rest_check");
+        const QString onLeader = scalar(m_cluster.conninfo(indexOf(leader->name)), count);
+        QVERIFY2(onLeader.toInt() >= 2, qPrintable(onLeader));
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(m_cluster.conninfo(indexOf(replicaName)), count), onLeader,
+                                  30000);
+    }
+
     void closedPortFailsNamingTheUrl()
     {
-        const int port = test::EtcdFixture::freePort(); // nobody listens there
+        const int port = EtcdFixture::freePort(); // nobody listens there
         const QUrl url(QStringLiteral("http://127.0.0.1:%1").arg(port));
         PatroniClient client(url);
         PatroniClusterState state;

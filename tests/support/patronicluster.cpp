@@ -17,6 +17,7 @@ namespace {
 
 const char *const kSuperuserSecret = "PGHA_TEST_SU";
 const char *const kReplicationSecret = "PGHA_TEST_REPL";
+const char *const kRestSecret = "PGHA_TEST_REST";
 
 } // namespace
 
@@ -25,6 +26,12 @@ PatroniCluster::PatroniCluster() = default;
 PatroniCluster::~PatroniCluster()
 {
     down();
+}
+
+void PatroniCluster::setRestCredentials(const QString &user, const QString &password)
+{
+    m_restUser = user;
+    m_restPassword = password;
 }
 
 QString PatroniCluster::restUrl(int index) const
@@ -71,6 +78,9 @@ QStringList PatroniCluster::memberArgs() const
                      QStringLiteral("2"),
                      QStringLiteral("--ttl"),
                      QStringLiteral("10")};
+    if (!m_restUser.isEmpty())
+        args << QStringLiteral("--rest-user") << m_restUser << QStringLiteral("--rest-secret")
+             << QString::fromLatin1(kRestSecret);
     if (runningAsRoot())
         args << QStringLiteral("--run-as") << EtcdFixture::serverUser();
     for (int i = 0; i < m_members; ++i)
@@ -112,6 +122,8 @@ bool PatroniCluster::up(int members, QString *error, const QString &scope)
     qputenv("PGPASSFILE", pgpass.fileName().toLocal8Bit());
     qputenv(QByteArray("PGDECK_SECRET_") + kSuperuserSecret, superuserPassword().toUtf8());
     qputenv(QByteArray("PGDECK_SECRET_") + kReplicationSecret, "pgdeck-test-repl");
+    if (!m_restUser.isEmpty())
+        qputenv(QByteArray("PGDECK_SECRET_") + kRestSecret, m_restPassword.toUtf8());
 
     m_etcd = std::make_unique<EtcdFixture>();
     if (!m_etcd->start(error))

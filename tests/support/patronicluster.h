@@ -14,7 +14,8 @@ class EtcdFixture;
 // members created by the real `pgdeckctl patroni create` (path from $PGDECKCTL) with short
 // loop_wait/ttl, and an inventory file naming them. Passwords come from secrets this
 // fixture exports (PGDECK_SECRET_*), and PGPASSFILE points at a file holding the
-// superuser's password so libpq connections from tests and from pgdeck just work.
+// superuser's password so libpq connections from tests and from pgdeck just work. The REST
+// API takes no authentication unless setRestCredentials() was called before up().
 class PatroniCluster {
 public:
     PatroniCluster();
@@ -22,6 +23,12 @@ public:
 
     PatroniCluster(const PatroniCluster &) = delete;
     PatroniCluster &operator=(const PatroniCluster &) = delete;
+
+    // Before up(): the members' REST API then wants this user and password for its unsafe
+    // calls (POST, PATCH, DELETE), given to `patroni create` as --rest-user/--rest-secret.
+    void setRestCredentials(const QString &user, const QString &password);
+    QString restUser() const { return m_restUser; } // empty: no REST authentication
+    QString restPassword() const { return m_restPassword; }
 
     // Returns once the first member leads and the others run as replicas.
     bool up(int members, QString *error, const QString &scope = QStringLiteral("pgha"));
@@ -50,6 +57,8 @@ private:
     int m_members = 0;
     int m_pgPort = 0;
     int m_restPort = 0;
+    QString m_restUser;
+    QString m_restPassword;
     bool m_started = false;
 };
 

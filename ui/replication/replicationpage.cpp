@@ -3,6 +3,7 @@
 #include "charts/lagchartview.h"
 #include "common/cleanitemdelegate.h"
 #include "common/healthstyle.h"
+#include "common/styledlabel.h"
 #include "monitor/metrichistory.h"
 #include "slotstablemodel.h"
 
@@ -52,17 +53,6 @@ MetricHistory::Lag lagFor(LagChartView::ValueKind kind, Measure measure)
     return bytes ? L::ReplayBytes : L::ReplaySeconds;
 }
 
-QLabel *label(const QString &text, QWidget *parent, qreal scale = 1.0, bool bold = false)
-{
-    auto *l = new QLabel(text, parent);
-    QFont f = l->font();
-    if (scale != 1.0)
-        f.setPointSizeF(f.pointSizeF() * scale);
-    f.setBold(bold);
-    l->setFont(f);
-    return l;
-}
-
 QString colorCss(const QColor &c)
 {
     return QStringLiteral("rgba(%1,%2,%3,%4)")
@@ -82,7 +72,7 @@ ReplicationPage::ReplicationPage(const MetricHistory *history, QWidget *parent)
     , m_slotsView(new QTableView(this))
     , m_noSlots(new QLabel(this))
     , m_summary(new QLabel(this))
-    , m_slotsTitle(label(tr("Replication slots"), this, 1.1, true))
+    , m_slotsTitle(styledLabel(tr("Replication slots"), this, 1.1, true))
     , m_kindBox(new QComboBox(this))
     , m_measureBox(new QComboBox(this))
     , m_windowBox(new QComboBox(this))
@@ -91,7 +81,7 @@ ReplicationPage::ReplicationPage(const MetricHistory *history, QWidget *parent)
     , m_cardsGrid(new QGridLayout(m_cardsArea))
     , m_timer(new QTimer(this))
 {
-    auto *title = label(tr("Replication"), this, 1.45, true);
+    auto *title = styledLabel(tr("Replication"), this, 1.45, true);
     m_summary->setTextFormat(Qt::RichText);
 
     m_kindBox->setObjectName(QStringLiteral("lagUnitBox"));
@@ -391,14 +381,14 @@ ReplicationPage::Card ReplicationPage::makeCard()
     c.frame->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     c.stripe = new QFrame(c.frame);
     c.stripe->setFixedWidth(4);
-    c.name = label(QString(), c.frame, 1.1, true);
+    c.name = styledLabel(QString(), c.frame, 1.1, true);
     c.badge = new QLabel(c.frame);
     c.badge->setObjectName(QStringLiteral("badge"));
     c.route = new QLabel(c.frame);
     c.route->setObjectName(QStringLiteral("route"));
-    c.bytes = label(QString(), c.frame, 1.5, true);
+    c.bytes = styledLabel(QString(), c.frame, 1.5, true);
     c.bytes->setObjectName(QStringLiteral("lagBytes"));
-    c.seconds = label(QString(), c.frame, 1.5, true);
+    c.seconds = styledLabel(QString(), c.frame, 1.5, true);
     c.seconds->setObjectName(QStringLiteral("lagSeconds"));
     auto *bytesCaption = new QLabel(tr("replay lag, bytes"), c.frame);
     auto *secondsCaption = new QLabel(tr("replay lag, time"), c.frame);

@@ -205,8 +205,21 @@ Layout chooseLayout(const Topology &t, const QSizeF &room)
 
 QString roleText(const TopologyNode &n)
 {
-    return TopologyNode::roleName(n.role).toUpper() +
-           (n.inInventory ? QString() : QStringLiteral("?"));
+    QString text = TopologyNode::roleName(n.role).toUpper() +
+                   (n.inInventory ? QString() : QStringLiteral("?"));
+    // Patroni's word beside the server's, when it says more (sync standby) or disagrees
+    // (for a moment during a failover).
+    const bool agrees =
+        (n.role == TopologyNode::Role::Primary && n.patroniRole == QLatin1String("leader")) ||
+        (n.role == TopologyNode::Role::Standby && n.patroniRole == QLatin1String("replica"));
+    if (!n.patroniRole.isEmpty() && !agrees)
+        text += QStringLiteral(" · ") +
+                n.patroniRole.toUpper().replace(QLatin1Char('_'), QLatin1Char(' '));
+    if (n.timeline >= 0)
+        text += QStringLiteral(" · TL %1").arg(n.timeline);
+    if (n.pendingRestart)
+        text += QObject::tr(" · RESTART PENDING");
+    return text;
 }
 
 QString healthText(const TopologyNode &n)
@@ -523,6 +536,15 @@ void TopologyView::draw(QPainter *painter, const QRectF &rect, bool recordHits) 
             m_hitCards.insert(n.name, toWidget.mapRect(r));
     }
     painter->restore();
+
+    if (m_topology.patroniPaused) {
+        painter->save();
+        painter->setFont(pixelFont(font(), 12.5, true));
+        painter->setPen(QColor(0xb2, 0x6a, 0x00));
+        painter->drawText(rect.adjusted(14, 10, -14, -10), Qt::AlignTop | Qt::AlignLeft,
+                          tr("Patroni maintenance mode: no automatic failover"));
+        painter->restore();
+    }
 }
 
 void TopologyView::paintEvent(QPaintEvent *)
@@ -613,6 +635,11 @@ bool TopologyView::event(QEvent *event)
             tip += tr("<br>streams from %1").arg(n->upstream.toHtmlEscaped());
         if (!n->inInventory)
             tip += tr("<br>seen streaming, but not in the inventory");
+        if (!n->patroniRole.isEmpty())
+            tip += tr("<br>Patroni: %1, %2, timeline %3%4")
+                       .arg(n->patroniRole, n->patroniState)
+                       .arg(n->timeline)
+                       .arg(n->pendingRestart ? tr(", restart pending") : QString());
     } else if (const int i = edgeAt(help->pos()); i >= 0) {
         const TopologyEdge &e = m_topology.edges[i];
         tip = tr("<b>%1 → %2</b><br>state: %3<br>sync: %4<br>replay lag: %5 · %6")
