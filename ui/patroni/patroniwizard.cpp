@@ -1,5 +1,6 @@
 #include "patroniwizard.h"
 
+#include "patronirunpage.h"
 #include "patroniwizardpages.h"
 
 #include "inventory/inventorywriter.h"
@@ -8,8 +9,6 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QRandomGenerator>
-
-#include <unistd.h>
 
 namespace pgdeck {
 
@@ -108,46 +107,9 @@ QStringList PatroniWizard::validationErrors() const
 Plan PatroniWizard::plan() const
 {
     const PatroniClusterSpec s = spec();
-    const Plan created = patroniCreatePlan(s);
-    Plan plan(created.title(), created.cluster());
-    for (auto it = created.nodes().cbegin(); it != created.nodes().cend(); ++it)
-        plan.setNode(it.key(), it.value());
-    // The planner's first check refuses a data directory whose parent is missing; the
-    // default places (under the servers' user's home) usually are, so create them first.
-    QStringList seen;
-    int n = 0;
-    for (const PatroniMemberSpec &m : s.members) {
-        for (const QString &dir : {m.dataDir, m.configDirectory()}) {
-            if (!QFileInfo(dir).isAbsolute())
-                continue;
-            const QString parent = QFileInfo(dir).path();
-            const QString key = m.host.ssh + QLatin1Char('\n') + parent;
-            if (seen.contains(key))
-                continue;
-            seen << key;
-            // Root creates it for the servers' user, whose home may not exist yet.
-            const bool asRoot = m.host.isLocal() && geteuid() == 0 && !m.host.runAs.isEmpty() &&
-                                m.host.runAs != QLatin1String("root");
-            const QStringList argv =
-                asRoot ? QStringList{QStringLiteral("sh"),
-                                     QStringLiteral("-c"),
-                                     QStringLiteral("mkdir -p \"$1\" && chown \"$2\" \"$1\""),
-                                     QStringLiteral("sh"),
-                                     parent,
-                                     m.host.runAs}
-                       : QStringList{QStringLiteral("mkdir"), QStringLiteral("-p"), parent};
-            PlanStep &step = plan.add(
-                steps::command(QStringLiteral("parent-%1").arg(++n),
-                               tr("Create %1 on %2 unless it exists")
-                                   .arg(parent, asRoot ? tr("local (owned by %1)").arg(m.host.runAs)
-                                                       : m.host.describe()),
-                               asRoot ? HostTarget{} : m.host, argv));
-            step.guard = steps::commandSucceeds(
-                m.host, {QStringLiteral("test"), QStringLiteral("-d"), parent});
-        }
-    }
-    for (const PlanStep &step : created.steps())
-        plan.add(step);
+    // Missing parent directories are fine: the planner's checks look for the nearest one
+    // that exists, and initdb, pg_basebackup and mkdir -p create the rest.
+    Plan plan = patroniCreatePlan(s);
     if (!m_inventoryPath.isEmpty()) {
         // The new cluster joins the inventory as the last step, as pgdeckctl does it.
         Inventory after = m_inventory;
