@@ -181,18 +181,28 @@ Plan patroniCreatePlan(const PatroniClusterSpec &spec)
                                   m.configFile(), PatroniConfig::yaml(spec, m), 0600));
     }
 
+    if (spec.dcs == PatroniClusterSpec::Dcs::Raft) {
+        // Raft needs a majority of its members before anyone can take the leader key:
+        // start them all, then wait until each one's PostgreSQL runs.
+        for (const PatroniMemberSpec &m : spec.members)
+            addStart(plan, spec, m);
+        for (const PatroniMemberSpec &m : spec.members)
+            plan.add(steps::waitForHttp(QStringLiteral("wait-") + m.name,
+                                        QStringLiteral("Wait until %1 runs").arg(m.name),
+                                        m.restUrl() + QStringLiteral("/health"), 300000));
+        return plan;
+    }
     // The first member bootstraps the cluster (initdb); the others then clone from it.
     for (int i = 0; i < spec.members.size(); ++i) {
         const PatroniMemberSpec &m = spec.members[i];
         addStart(plan, spec, m);
         const bool leader = i == 0;
-        PlanStep &wait = plan.add(steps::waitForHttp(
+        plan.add(steps::waitForHttp(
             QStringLiteral("wait-") + m.name,
             leader ? QStringLiteral("Wait until %1 leads the cluster").arg(m.name)
                    : QStringLiteral("Wait until %1 runs as a replica").arg(m.name),
             m.restUrl() + (leader ? QStringLiteral("/leader") : QStringLiteral("/replica")),
             300000));
-        wait.pollIntervalMs = 500;
     }
     return plan;
 }

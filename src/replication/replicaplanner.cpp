@@ -405,7 +405,7 @@ Plan addReplicaPlan(const ReplicaSpec &spec, const ClusterSpec &cluster,
                        "and state = 'streaming')")
             .arg(quoteLiteral(spec.name)),
         120000));
-    streaming.pollIntervalMs = 100; // the walreceiver connects within moments of the start
+    streaming.pollIntervalMs = 25; // the walreceiver connects within moments of the start
     plan.add(steps::verify(QStringLiteral("verify"),
                            QStringLiteral("Verify %1 is a standby").arg(spec.name), spec.name,
                            QStringLiteral("select pg_is_in_recovery()"), QStringLiteral("t")));

@@ -2,7 +2,8 @@
 // 127.0.0.1: `pgdeckctl patroni create` builds it (the fixture), bad input is refused before
 // anything changes, `patroni list` and the watcher report what Patroni says, a switchover
 // through pgdeck leaves a writable new leader and a leader-changed event with the timeline
-// history, and a kill -9 of the leader's Patroni shows up as a failover event.
+// history, a kill -9 of the leader's Patroni shows up as a failover event, and a raft
+// cluster of three needs no etcd.
 #include "common/statepaths.h"
 #include "etcdfixture.h"
 #include "inventory/inventoryloader.h"
@@ -12,6 +13,7 @@
 #include "patronicluster.h"
 #include "pg/pgconnection.h"
 #include "pg/pgresult.h"
+#include "sandbox/sandbox.h"
 #include "topology/topology.h"
 
 #include <QElapsedTimer>
@@ -51,8 +53,14 @@ private:
 
     QString scalar(int member, const QString &sql)
     {
+        return scalarOn(m_cluster.pgPort(member), sql);
+    }
+
+    static QString scalarOn(int port, const QString &sql)
+    {
         PgConnection c;
-        c.setParams(ConnectionParams::parse(m_cluster.conninfo(member)));
+        c.setParams(ConnectionParams::parse(
+            QStringLiteral("host=127.0.0.1 port=%1 user=postgres dbname=postgres").arg(port)));
         if (!c.waitForReady(10000))
             return QStringLiteral("error: ") + c.lastError();
         const PgResult r = c.execSync(sql);
@@ -274,6 +282,71 @@ private Q_SLOTS:
             QTest::qWait(300);
         }
         QCOMPARE(wrote, QStringLiteral("1"));
+    }
+
+    // Patroni's own raft instead of etcd: three members, started together (one alone has no
+    // majority), elect a leader and the other two stream from it.
+    void raftClusterOfThree()
+    {
+        const QString dir = m_cluster.dir() + QStringLiteral("/raft");
+        const int pg = Sandbox::findFreePorts(m_cluster.pgPort(0) + 100, 3);
+        const int rest = Sandbox::findFreePorts(m_cluster.restPort(0) + 100, 3);
+        const int raft = Sandbox::findFreePorts(rest + 20, 3);
+        QStringList args{QStringLiteral("--cluster"), QStringLiteral("rafty"),
+                         QStringLiteral("--raft"),    QStringLiteral("--loop-wait"),
+                         QStringLiteral("2"),         QStringLiteral("--ttl"),
+                         QStringLiteral("10")};
+        if (runningAsRoot())
+            args << QStringLiteral("--run-as") << EtcdFixture::serverUser();
+        for (int i = 0; i < 3; ++i)
+            args << QStringLiteral("--member")
+                 << QStringLiteral("name=r%1,port=%2,rest=%3,raft=%4,data=%5/r%1")
+                        .arg(i + 1)
+                        .arg(pg + i)
+                        .arg(rest + i)
+                        .arg(raft + i)
+                        .arg(dir);
+        const QString inventory = dir + QStringLiteral(".yaml");
+        QString out;
+        const int created =
+            ctl(QStringList{QStringLiteral("patroni"), QStringLiteral("create")} + args +
+                    QStringList{QStringLiteral("--password-secret"), QStringLiteral("PGHA_TEST_SU"),
+                                QStringLiteral("--replication-secret"),
+                                QStringLiteral("PGHA_TEST_REPL"), QStringLiteral("-i"), inventory,
+                                QStringLiteral("--apply")},
+                &out);
+        const auto stop = qScopeGuard([&] {
+            QString ignored;
+            ctl(QStringList{QStringLiteral("patroni"), QStringLiteral("stop")} + args +
+                    QStringList{QStringLiteral("--apply")},
+                &ignored);
+        });
+        QVERIFY2(created == 0, qPrintable(out));
+        QElapsedTimer clock;
+        clock.start();
+        QJsonObject o;
+        while (clock.elapsed() < 60000) {
+            QCOMPARE(ctl({QStringLiteral("-i"), inventory, QStringLiteral("patroni"),
+                          QStringLiteral("list"), QStringLiteral("--json")},
+                         &out),
+                     0);
+            o = QJsonDocument::fromJson(out.toUtf8()).object();
+            int running = 0;
+            for (const QJsonValue &m : o.value(QLatin1String("members")).toArray())
+                running += m.toObject().value(QLatin1String("state")).toString() ==
+                           QLatin1String("running");
+            if (!o.value(QLatin1String("leader")).toString().isEmpty() && running == 3)
+                break;
+            QTest::qWait(500);
+        }
+        const QString leader = o.value(QLatin1String("leader")).toString();
+        QVERIFY2(!leader.isEmpty(), qPrintable(out));
+        // The leader's server reports both others streaming.
+        const int leaderPort = pg + leader.mid(1).toInt() - 1;
+        QTRY_COMPARE_WITH_TIMEOUT(
+            scalarOn(leaderPort, QStringLiteral("select count(*) from pg_stat_replication where "
+                                                "state = 'streaming'")),
+            QStringLiteral("2"), 30000);
     }
 
     void pauseAndResume()

@@ -202,7 +202,8 @@ private Q_SLOTS:
         QVERIFY(review->configText().contains(QStringLiteral("partner_addrs")));
         QVERIFY(
             review->configText().contains(QStringLiteral("${secret-json:") + w.superuserSecret()));
-        QVERIFY(review->planText().contains(QStringLiteral("Wait until n1 leads the cluster")));
+        // Raft: all members start before the Plan waits on any of them.
+        QVERIFY(review->planText().contains(QStringLiteral("Wait until n1 runs")));
     }
 
     // (b) A data directory that holds something stops the run at its first check.
