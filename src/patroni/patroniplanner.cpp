@@ -80,6 +80,17 @@ void addStart(Plan &plan, const PatroniClusterSpec &spec, const PatroniMemberSpe
         m.host, {kSh, QStringLiteral("-c"), kRunningScript, kSh, m.pidFile()});
 }
 
+// Starts every member, then waits until each one's PostgreSQL runs, whoever leads.
+void addStartAll(Plan &plan, const PatroniClusterSpec &spec)
+{
+    for (const PatroniMemberSpec &m : spec.members)
+        addStart(plan, spec, m);
+    for (const PatroniMemberSpec &m : spec.members)
+        plan.add(steps::waitForHttp(QStringLiteral("wait-") + m.name,
+                                    QStringLiteral("Wait until %1 runs").arg(m.name),
+                                    m.restUrl() + QStringLiteral("/health"), 300000));
+}
+
 } // namespace
 
 QStringList validatePatroniSpec(const PatroniClusterSpec &spec, bool creating)
@@ -182,14 +193,8 @@ Plan patroniCreatePlan(const PatroniClusterSpec &spec)
     }
 
     if (spec.dcs == PatroniClusterSpec::Dcs::Raft) {
-        // Raft needs a majority of its members before anyone can take the leader key:
-        // start them all, then wait until each one's PostgreSQL runs.
-        for (const PatroniMemberSpec &m : spec.members)
-            addStart(plan, spec, m);
-        for (const PatroniMemberSpec &m : spec.members)
-            plan.add(steps::waitForHttp(QStringLiteral("wait-") + m.name,
-                                        QStringLiteral("Wait until %1 runs").arg(m.name),
-                                        m.restUrl() + QStringLiteral("/health"), 300000));
+        // Raft needs a majority of its members before anyone can take the leader key.
+        addStartAll(plan, spec);
         return plan;
     }
     // The first member bootstraps the cluster (initdb); the others then clone from it.
@@ -210,13 +215,7 @@ Plan patroniCreatePlan(const PatroniClusterSpec &spec)
 Plan patroniStartPlan(const PatroniClusterSpec &spec)
 {
     Plan plan(QStringLiteral("Start Patroni cluster %1").arg(spec.scope), spec.scope);
-    for (const PatroniMemberSpec &m : spec.members)
-        addStart(plan, spec, m);
-    // Whoever wins the leader race, each member's PostgreSQL must come up.
-    for (const PatroniMemberSpec &m : spec.members)
-        plan.add(steps::waitForHttp(QStringLiteral("wait-") + m.name,
-                                    QStringLiteral("Wait until %1 runs").arg(m.name),
-                                    m.restUrl() + QStringLiteral("/health"), 300000));
+    addStartAll(plan, spec);
     return plan;
 }
 
