@@ -14,6 +14,7 @@ PACKAGES=(
   postgresql postgresql-contrib
   openssh-server openssh-client
   patroni etcd-server python3-etcd python3-pysyncobj
+  libcurl4-openssl-dev docker.io docker-compose mmdebstrap
   fonts-dejavu-core xvfb xauth
   desktop-file-utils appstream dpkg-dev file
 )

@@ -113,6 +113,17 @@ Commands:
                     it would do; with it, prints Patroni's answer, refusals (such as a
                     412 for a lagging candidate) as Patroni wrote them. Each is logged.
 
+  docker init [--dir D] [--project P] [--app node|python|binary|none] [--entry F]
+        [--app-port 3000] [--db single|replicated|citus] [--replicas N] [--workers N]
+        [--port 5432] [--open-ports] [--write [--force]]
+                    A Dockerfile and .dockerignore for the app, docker-compose.yml with
+                    PostgreSQL (health checks, depends_on healthy, named volumes, ports on
+                    127.0.0.1), and the .env its secrets live in. Shows each file as new,
+                    unchanged or changed (with a diff); --write writes new files, --force
+                    also replaces changed ones; an existing .env is never replaced.
+  docker validate [--dir D]
+                    `docker compose config` (or docker-compose's) on the project.
+
 Connection passwords come from ~/.pgpass, PGPASSFILE or PG* variables, as for psql.
 Plan journals and the audit log live in $XDG_STATE_HOME/pgdeck (~/.local/state/pgdeck).
 )";
@@ -252,7 +263,24 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("at"),
          QStringLiteral("patroni switchover: when, ISO 8601 with offset (default: now)."),
          QStringLiteral("time")},
-        {QStringLiteral("force"), QStringLiteral("patroni reinit: even while it runs.")},
+        {QStringLiteral("force"),
+         QStringLiteral("patroni reinit: even while it runs; docker init: replace edited files.")},
+        {QStringLiteral("project"), QStringLiteral("docker: compose project name."),
+         QStringLiteral("name")},
+        {QStringLiteral("app"), QStringLiteral("docker init: node, python, binary or none."),
+         QStringLiteral("kind")},
+        {QStringLiteral("db"), QStringLiteral("docker init: single, replicated or citus."),
+         QStringLiteral("shape")},
+        {QStringLiteral("replicas"), QStringLiteral("docker init: streaming replicas."),
+         QStringLiteral("n")},
+        {QStringLiteral("entry"),
+         QStringLiteral("docker init: the app's script, module or binary."),
+         QStringLiteral("file")},
+        {QStringLiteral("app-port"), QStringLiteral("docker init: the app's port (3000)."),
+         QStringLiteral("port")},
+        {QStringLiteral("open-ports"),
+         QStringLiteral("docker init: publish on every interface, not 127.0.0.1.")},
+        {QStringLiteral("write"), QStringLiteral("docker init: write the files.")},
     });
     m_parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See below."));
 }
@@ -306,6 +334,8 @@ int CtlCommand::run(const QStringList &arguments)
         return replica(args.mid(1));
     if (cmd == QLatin1String("patroni"))
         return patroni(args.mid(1));
+    if (cmd == QLatin1String("docker"))
+        return docker(args.mid(1));
     if (cmd == QLatin1String("rebalance") && args.size() == 1)
         return rebalance();
     if (cmd == QLatin1String("add-worker") && args.size() == 2)

@@ -10,6 +10,7 @@ class Plan;
 struct ClusterSpec;
 struct PatroniClusterSpec;
 struct PatroniSnapshot;
+struct Deployment;
 struct Inventory;
 enum class SandboxShape;
 
@@ -48,6 +49,8 @@ private:
     int applyWithInventory(Plan plan, const Inventory &inv, const QString &inventoryPath,
                            const QString &title);
     bool patroniSpec(PatroniClusterSpec *spec, bool creating = true); // patronicommand.cpp
+    int docker(const QStringList &args);                              // dockercommand.cpp
+    bool dockerDeployment(Deployment *d);                             // dockercommand.cpp
     // The inventory named by -i, else the sandbox's (of `defaultShape`, or --dir).
     bool loadInventory(SandboxShape defaultShape, Inventory *inventory, QString *path);
     int runPlan(const Plan &plan, const QString &resumeId = {});
