@@ -14,7 +14,7 @@ PACKAGES=(
   postgresql postgresql-contrib
   openssh-server openssh-client
   patroni etcd-server python3-etcd python3-pysyncobj
-  libcurl4-openssl-dev docker.io docker-compose mmdebstrap
+  libcurl4-openssl-dev docker.io docker-compose mmdebstrap busybox-static
   fonts-dejavu-core xvfb xauth
   desktop-file-utils appstream dpkg-dev file
 )
@@ -34,6 +34,17 @@ install_deps() {
   fi
 }
 
+# The Docker tests need a running engine; CI machines have no init system to start it.
+start_dockerd() {
+  if docker version >/dev/null 2>&1 || [ "$(id -u)" != 0 ] || ! command -v dockerd >/dev/null; then
+    return 0
+  fi
+  echo "==> starting dockerd"
+  nohup dockerd >/tmp/pgdeck-dockerd.log 2>&1 &
+  for _ in $(seq 60); do docker version >/dev/null 2>&1 && return 0; sleep 1; done
+  echo "dockerd did not answer; see /tmp/pgdeck-dockerd.log" >&2
+}
+
 build() {
   local preset=$1
   echo "==> configuring and building (preset $preset)"
@@ -47,6 +58,7 @@ case "$cmd" in
     install_deps; build "${PRESET:-dev}" ;;
   test)
     install_deps; build "${PRESET:-dev}"
+    start_dockerd
     echo "==> running the test suite"
     ctest --preset "${PRESET:-dev}" -j2 --timeout 600 ;;
   run)
