@@ -1,0 +1,124 @@
+#include "dockerfixture.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QUrl>
+
+namespace pgdeck::test {
+
+namespace {
+
+// A first build bootstraps two Debian root filesystems: a few minutes on 2 cores.
+constexpr int kBuildTimeoutMs = 20 * 60 * 1000;
+
+struct BuildOutcome {
+    bool done = false;
+    bool ok = false;
+    QString output;
+};
+
+bool runProcess(const QString &program, const QStringList &args, int timeoutMs, QString *output)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.start(program, args);
+    const bool finished = process.waitForStarted(10000) && process.waitForFinished(timeoutMs);
+    if (!finished) {
+        process.kill();
+        process.waitForFinished(5000);
+    }
+    const QString text = QString::fromLocal8Bit(process.readAll());
+    if (output) {
+        *output = text;
+        if (!finished)
+            *output += QStringLiteral("\n%1 %2: %3")
+                           .arg(program, args.join(QLatin1Char(' ')),
+                                process.error() == QProcess::FailedToStart
+                                    ? process.errorString()
+                                    : QStringLiteral("timed out after %1 ms").arg(timeoutMs));
+    }
+    return finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
+}
+
+} // namespace
+
+QString DockerFixture::socketPath()
+{
+    const QUrl host(qEnvironmentVariable("DOCKER_HOST"));
+    if (host.scheme() == QLatin1String("unix") && !host.path().isEmpty())
+        return host.path();
+    return QStringLiteral("/var/run/docker.sock");
+}
+
+QString DockerFixture::scriptPath()
+{
+    const QString relative = QStringLiteral("tests/support/docker/build-images.sh");
+    const QString root = qEnvironmentVariable("PGDECK_SOURCE_DIR");
+    if (!root.isEmpty())
+        return QDir(root).filePath(relative);
+    // Run outside CTest: the compiler saw this file under its absolute source path.
+    return QFileInfo(QStringLiteral(__FILE__))
+        .absoluteDir()
+        .filePath(QStringLiteral("docker/build-images.sh"));
+}
+
+bool DockerFixture::docker(const QStringList &args, QString *output, int timeoutMs)
+{
+    return runProcess(QStringLiteral("docker"), args, timeoutMs, output);
+}
+
+bool DockerFixture::engineAvailable(QString *why)
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("docker")).isEmpty()) {
+        if (why)
+            *why = QStringLiteral("no docker client on PATH (apt-get install docker.io)");
+        return false;
+    }
+    QString output;
+    if (docker({QStringLiteral("version"), QStringLiteral("--format"),
+                QStringLiteral("{{.Server.Version}}")},
+               &output, 30000))
+        return true;
+    if (why) {
+        const QFileInfo socket(socketPath());
+        *why = socket.exists()
+                   ? QStringLiteral("docker engine at %1 does not answer: %2")
+                         .arg(socketPath(), output.trimmed())
+                   : QStringLiteral("no docker engine (%1 missing) and dockerd cannot be "
+                                    "started here: %2")
+                         .arg(socketPath(), output.trimmed());
+    }
+    return false;
+}
+
+bool DockerFixture::ensureImages(QString *error)
+{
+    static BuildOutcome outcome;
+    if (!outcome.done) {
+        outcome.done = true;
+        const QString script = scriptPath();
+        if (!QFileInfo(script).isExecutable()) {
+            outcome.output = QStringLiteral("%1 missing or not executable").arg(script);
+        } else {
+            outcome.ok =
+                runProcess(QStringLiteral("bash"), {script}, kBuildTimeoutMs, &outcome.output);
+            // Timings and image sizes, for the test log.
+            qInfo("%s", qPrintable(outcome.output.trimmed()));
+        }
+    }
+    if (!outcome.ok && error)
+        *error = outcome.output;
+    return outcome.ok;
+}
+
+bool DockerFixture::imagesPresent()
+{
+    return docker({QStringLiteral("image"), QStringLiteral("inspect"),
+                   QStringLiteral("postgres:15"), QStringLiteral("node:18")},
+                  nullptr, 30000);
+}
+
+} // namespace pgdeck::test
