@@ -33,10 +33,12 @@ QString randomSecret()
 
 void pgHealthcheck(YAML::Emitter &out)
 {
-    // $$: Compose passes a literal $ to the container's shell.
+    // $$: Compose passes a literal $ to the container's shell. Over TCP, so the temporary
+    // socket-only server of a first start's initdb does not count as healthy.
     out << YAML::Key << "healthcheck" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "test" << YAML::Value << YAML::Flow << YAML::BeginSeq << "CMD-SHELL"
-        << "pg_isready -U \"$${POSTGRES_USER}\" -d \"$${POSTGRES_DB}\"" << YAML::EndSeq;
+        << "pg_isready -h 127.0.0.1 -U \"$${POSTGRES_USER}\" -d \"$${POSTGRES_DB}\""
+        << YAML::EndSeq;
     out << YAML::Key << "interval" << YAML::Value << "5s";
     out << YAML::Key << "timeout" << YAML::Value << "5s";
     out << YAML::Key << "retries" << YAML::Value << 20;
@@ -89,7 +91,9 @@ QString replicaScript(const Deployment &d, int index)
                "  done\n"
                "fi\n"
                "chmod 0700 \"$$PGDATA\"\n"
-               "exec postgres\n")
+               "# images without a writable /var/run/postgresql keep the socket in /tmp\n"
+               "[ -w /var/run/postgresql ] || set -- -c unix_socket_directories=/tmp\n"
+               "exec postgres \"$$@\"\n")
         .arg(d.primaryService())
         .arg(index);
 }
@@ -307,7 +311,9 @@ QString DeploymentGenerator::compose(const Deployment &d)
             out << YAML::Key << "entrypoint" << YAML::Value << YAML::Flow << YAML::BeginSeq
                 << "/bin/sh"
                 << "-c" << YAML::EndSeq;
-            out << YAML::Key << "command" << YAML::Value << YAML::Literal << s(replicaScript(d, i));
+            // A list: a string command would be split into words by Compose.
+            out << YAML::Key << "command" << YAML::Value << YAML::BeginSeq << YAML::Literal
+                << s(replicaScript(d, i)) << YAML::EndSeq;
             volume(out, d.replicaService(i) + QStringLiteral("-data"),
                    QStringLiteral("/var/lib/postgresql/data"));
             out << YAML::Key << "labels" << YAML::Value << YAML::BeginMap << YAML::Key
@@ -353,7 +359,8 @@ QString DeploymentGenerator::compose(const Deployment &d)
         out << YAML::EndMap;
         out << YAML::Key << "entrypoint" << YAML::Value << YAML::Flow << YAML::BeginSeq << "/bin/sh"
             << "-c" << YAML::EndSeq;
-        out << YAML::Key << "command" << YAML::Value << YAML::DoubleQuoted << s(sql);
+        out << YAML::Key << "command" << YAML::Value << YAML::BeginSeq << YAML::DoubleQuoted
+            << s(sql) << YAML::EndSeq;
         dependsOnHealthy(out, register_);
         out << YAML::EndMap;
     }
