@@ -51,6 +51,7 @@ private:
     bool patroniSpec(PatroniClusterSpec *spec, bool creating = true); // patronicommand.cpp
     int docker(const QStringList &args);                              // dockercommand.cpp
     bool dockerDeployment(Deployment *d);                             // dockercommand.cpp
+    QString dockerProjectDir() const; // --dir, else the current directory
     // The inventory named by -i, else the sandbox's (of `defaultShape`, or --dir).
     bool loadInventory(SandboxShape defaultShape, Inventory *inventory, QString *path);
     int runPlan(const Plan &plan, const QString &resumeId = {});

@@ -14,6 +14,12 @@
 
 namespace pgdeck {
 
+QString CtlCommand::dockerProjectDir() const
+{
+    const QString dir = m_parser.value(QStringLiteral("dir"));
+    return QDir(dir.isEmpty() ? QDir::currentPath() : dir).absolutePath();
+}
+
 bool CtlCommand::dockerDeployment(Deployment *d)
 {
     const auto number = [&](const char *option, int *value) {
@@ -25,10 +31,7 @@ bool CtlCommand::dockerDeployment(Deployment *d)
             usage(QStringLiteral("--%1 takes a number").arg(QLatin1String(option)));
         return ok;
     };
-    const QString dir = QDir(m_parser.value(QStringLiteral("dir")).isEmpty()
-                                 ? QDir::currentPath()
-                                 : m_parser.value(QStringLiteral("dir")))
-                            .absolutePath();
+    const QString dir = dockerProjectDir();
     d->project = m_parser.value(QStringLiteral("project"));
     if (d->project.isEmpty()) // Compose's own default: the directory's name, made valid
         d->project = QFileInfo(dir).fileName().toLower().replace(
@@ -64,10 +67,7 @@ bool CtlCommand::dockerDeployment(Deployment *d)
 int CtlCommand::docker(const QStringList &args)
 {
     const QString action = args.value(0);
-    const QString dir = QDir(m_parser.value(QStringLiteral("dir")).isEmpty()
-                                 ? QDir::currentPath()
-                                 : m_parser.value(QStringLiteral("dir")))
-                            .absolutePath();
+    const QString dir = dockerProjectDir();
     if (action == QLatin1String("validate") && args.size() == 1) {
         QString version, error;
         const QStringList compose = ComposeTool::detect(&version, &error);

@@ -103,8 +103,9 @@ QStringList validatePatroniSpec(const PatroniClusterSpec &spec, bool creating)
         errors << QStringLiteral("a Patroni cluster needs at least two members to fail over");
     if (spec.dcs == PatroniClusterSpec::Dcs::Etcd3 && spec.etcdHosts.isEmpty())
         errors << QStringLiteral("no etcd host given: name etcd's client address (host:port)");
+    static const QRegularExpression hostPort(QStringLiteral("^[^\\s:/]+:\\d+$"));
     for (const QString &h : spec.etcdHosts)
-        if (!QRegularExpression(QStringLiteral("^[^\\s:/]+:\\d+$")).match(h).hasMatch())
+        if (!hostPort.match(h).hasMatch())
             errors << QStringLiteral("etcd host \"%1\" must be host:port").arg(h);
     if (spec.dcs == PatroniClusterSpec::Dcs::Raft && spec.members.size() == 2)
         errors << QStringLiteral("raft with two members loses its majority when one fails: add a "
