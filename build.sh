@@ -57,8 +57,22 @@ case "$cmd" in
   build)
     install_deps; build "${PRESET:-dev}" ;;
   test)
-    install_deps; build "${PRESET:-dev}"
+    install_deps
     start_dockerd
+    # The Docker end-to-end tests need postgres:15 and node:18, built from Debian packages
+    # (no registry here); that is mostly downloading, so it runs beside the compiler.
+    images_pid=
+    if docker version >/dev/null 2>&1; then
+      echo "==> building the test images in the background (log: /tmp/pgdeck-build-images.log)"
+      tests/support/docker/build-images.sh >/tmp/pgdeck-build-images.log 2>&1 &
+      images_pid=$!
+    fi
+    build "${PRESET:-dev}"
+    if [ -n "$images_pid" ]; then
+      wait "$images_pid" || echo "test images failed to build: the Docker tests will say why" >&2
+      tail -n 4 /tmp/pgdeck-build-images.log
+      export PGDECK_TEST_DOCKER_IMAGES=1
+    fi
     echo "==> running the test suite"
     ctest --preset "${PRESET:-dev}" -j2 --timeout 600 ;;
   run)

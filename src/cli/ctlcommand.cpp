@@ -123,6 +123,24 @@ Commands:
                     also replaces changed ones; an existing .env is never replaced.
   docker validate [--dir D]
                     `docker compose config` (or docker-compose's) on the project.
+  docker up [--dir D] [--project P] [-i F] [--apply]
+                    Checks the compose file, builds the app's image, `up -d`, then waits
+                    until every service is healthy (or running, without a health check),
+                    with Compose's output shown as it comes. With -i the project's
+                    PostgreSQL services join the inventory as cluster P, and their
+                    passwords (from .env) go to ~/.pgpass (or PGPASSFILE).
+  docker down [--volumes] | restart [SERVICE...] | build [SERVICE...]
+        | pull [SERVICE...] [--dir D] [--project P] [--apply]
+                    Compose's actions as plans. down keeps the volumes (the databases)
+                    unless --volumes is given.
+  docker logs [SERVICE...] [--tail N]
+                    The last N (100) lines of each service.
+  docker ps [--project P] [--json]
+                    The project's containers from the Docker Engine API: state, health,
+                    ports.
+  docker pgpass [--dir D] [--project P]
+                    Writes ~/.pgpass (or PGPASSFILE) lines for the project's PostgreSQL
+                    services, with the passwords from its .env.
 
 Connection passwords come from ~/.pgpass, PGPASSFILE or PG* variables, as for psql.
 Plan journals and the audit log live in $XDG_STATE_HOME/pgdeck (~/.local/state/pgdeck).
@@ -281,6 +299,10 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("open-ports"),
          QStringLiteral("docker init: publish on every interface, not 127.0.0.1.")},
         {QStringLiteral("write"), QStringLiteral("docker init: write the files.")},
+        {QStringLiteral("volumes"),
+         QStringLiteral("docker down: also remove the volumes, i.e. the databases' data.")},
+        {QStringLiteral("tail"), QStringLiteral("docker logs: lines per service (100)."),
+         QStringLiteral("n")},
     });
     m_parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See below."));
 }
@@ -393,20 +415,38 @@ int CtlCommand::runPlan(const Plan &plan, const QString &resumeId)
                 m_out << QStringLiteral("[%1/%2] %3 ... ").arg(i + 1).arg(total).arg(title);
                 m_out.flush();
             });
+    bool outputShown = false; // the step's "... " line was broken by output lines
+    if (m_liveOutput)
+        connect(&executor, &PlanExecutor::output, this, [&](const QString &line) {
+            if (!outputShown)
+                m_out << "\n";
+            outputShown = true;
+            m_out << "      | " << line << "\n";
+            m_out.flush();
+        });
     connect(&executor, &PlanExecutor::stepFinished, this,
             [&](int, PlanExecutor::StepOutcome outcome, const QString &message) {
+                if (outputShown)
+                    m_out << "      -> ";
+                outputShown = false;
                 m_out << PlanExecutor::outcomeName(outcome);
                 if (outcome == PlanExecutor::StepOutcome::Done)
                     m_out << QStringLiteral(" (%1 s)").arg(stepClock.elapsed() / 1000.0, 0, 'f', 1);
                 m_out << "\n";
-                if (outcome == PlanExecutor::StepOutcome::Failed && !message.isEmpty())
+                // Output shown as it came is not repeated: its first line says enough.
+                const QString shown =
+                    m_liveOutput ? message.section(QLatin1Char('\n'), 0, 0) : message;
+                if (outcome == PlanExecutor::StepOutcome::Failed && !shown.isEmpty())
                     m_out << "      "
-                          << QString(message).replace(QLatin1Char('\n'), QStringLiteral("\n      "))
+                          << QString(shown).replace(QLatin1Char('\n'), QStringLiteral("\n      "))
                           << "\n";
                 m_out.flush();
             });
     connect(&executor, &PlanExecutor::finished, this, [&](bool ok, const QString &summary) {
-        (ok ? m_out : m_err) << summary << "\n";
+        QStringList lines = summary.split(QLatin1Char('\n'));
+        if (m_liveOutput && lines.size() > 2) // the failed command's output was shown above
+            lines = {lines.first(), lines.last()};
+        (ok ? m_out : m_err) << lines.join(QLatin1Char('\n')) << "\n";
         m_out.flush();
         m_err.flush();
         exitCode = ok ? 0 : 1;

@@ -11,6 +11,8 @@ struct ClusterSpec;
 struct PatroniClusterSpec;
 struct PatroniSnapshot;
 struct Deployment;
+struct ComposeProject;
+class ComposeFile;
 struct Inventory;
 enum class SandboxShape;
 
@@ -46,12 +48,21 @@ private:
     // The Patroni cluster of the inventory and what its REST API says; 0, or the exit code.
     int patroniLoad(ClusterSpec *cluster, PatroniSnapshot *snapshot);
     // Appends "write the inventory" to the plan, then prints it or (--apply) runs it.
+    // The inventory at path, or an empty one when the file does not exist yet; false (with
+    // the loader's errors printed) when it exists but does not load.
+    bool inventoryToExtend(const QString &path, Inventory *inv);
+    int printOrRun(const Plan &plan); // --apply runs the plan, else it is printed
     int applyWithInventory(Plan plan, const Inventory &inv, const QString &inventoryPath,
                            const QString &title);
     bool patroniSpec(PatroniClusterSpec *spec, bool creating = true); // patronicommand.cpp
     int docker(const QStringList &args);                              // dockercommand.cpp
     bool dockerDeployment(Deployment *d);                             // dockercommand.cpp
-    QString dockerProjectDir() const; // --dir, else the current directory
+    QString dockerProjectDir() const;  // --dir, else the current directory
+    QString dockerProjectName() const; // --project, else Compose's default for the directory
+    int dockerAction(const QString &action, const QStringList &services); // dockerrun.cpp
+    int dockerPs();                                                       // dockerrun.cpp
+    int dockerPgPass();                                                   // dockerrun.cpp
+    bool dockerComposeProject(ComposeProject *project, ComposeFile *file);
     // The inventory named by -i, else the sandbox's (of `defaultShape`, or --dir).
     bool loadInventory(SandboxShape defaultShape, Inventory *inventory, QString *path);
     int runPlan(const Plan &plan, const QString &resumeId = {});
@@ -62,6 +73,7 @@ private:
     QCommandLineParser m_parser;
     QTextStream m_out;
     QTextStream m_err;
+    bool m_liveOutput = false; // runPlan shows the commands' output as it comes
 };
 
 // Installs SIGINT/SIGTERM handlers that emit `interrupted` on the event loop.

@@ -3,6 +3,7 @@
 // Docker Compose itself.
 #include "ctlcommand.h"
 
+#include "docker/composeplanner.h"
 #include "docker/composetool.h"
 #include "docker/deployment.h"
 #include "docker/deploymentfiles.h"
@@ -10,7 +11,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QRegularExpression>
 
 namespace pgdeck {
 
@@ -18,6 +18,14 @@ QString CtlCommand::dockerProjectDir() const
 {
     const QString dir = m_parser.value(QStringLiteral("dir"));
     return QDir(dir.isEmpty() ? QDir::currentPath() : dir).absolutePath();
+}
+
+QString CtlCommand::dockerProjectName() const
+{
+    const QString name = m_parser.value(QStringLiteral("project"));
+    // Compose's own default: the directory's name, made valid
+    return name.isEmpty() ? ComposeProject::normalizedName(QFileInfo(dockerProjectDir()).fileName())
+                          : name;
 }
 
 bool CtlCommand::dockerDeployment(Deployment *d)
@@ -31,11 +39,7 @@ bool CtlCommand::dockerDeployment(Deployment *d)
             usage(QStringLiteral("--%1 takes a number").arg(QLatin1String(option)));
         return ok;
     };
-    const QString dir = dockerProjectDir();
-    d->project = m_parser.value(QStringLiteral("project"));
-    if (d->project.isEmpty()) // Compose's own default: the directory's name, made valid
-        d->project = QFileInfo(dir).fileName().toLower().replace(
-            QRegularExpression(QStringLiteral("[^a-z0-9_-]")), QStringLiteral("-"));
+    d->project = dockerProjectName();
     if (m_parser.isSet(QStringLiteral("app")) &&
         !Deployment::appFromName(m_parser.value(QStringLiteral("app")), &d->app)) {
         usage(QStringLiteral("--app takes node, python, binary or none"));
@@ -82,8 +86,18 @@ int CtlCommand::docker(const QStringList &args)
                              << message << "\n";
         return ok ? 0 : 1;
     }
+    if (action == QLatin1String("ps") && args.size() == 1)
+        return dockerPs();
+    if (action == QLatin1String("pgpass") && args.size() == 1)
+        return dockerPgPass();
+    static const QStringList actions{QStringLiteral("up"),      QStringLiteral("down"),
+                                     QStringLiteral("restart"), QStringLiteral("build"),
+                                     QStringLiteral("pull"),    QStringLiteral("logs")};
+    if (actions.contains(action))
+        return dockerAction(action, args.mid(1));
     if (action != QLatin1String("init") || args.size() != 1)
-        return usage(QStringLiteral("docker takes init or validate"));
+        return usage(QStringLiteral(
+            "docker takes init, validate, up, down, restart, build, pull, logs, ps or pgpass"));
 
     Deployment d;
     if (!dockerDeployment(&d))

@@ -145,16 +145,8 @@ int CtlCommand::patroniCreate()
     if (!inventoryPath.isEmpty()) {
         // The new cluster joins the inventory (created when missing) as the last step.
         Inventory inv;
-        if (QFileInfo::exists(inventoryPath)) {
-            QList<InventoryError> errors;
-            if (!InventoryLoader::load(inventoryPath, &inv, &errors)) {
-                for (const InventoryError &e : errors)
-                    m_err << e.toString() << "\n";
-                m_err << "pgdeckctl: nothing changed\n";
-                m_err.flush();
-                return 2;
-            }
-        }
+        if (!inventoryToExtend(inventoryPath, &inv))
+            return 2;
         if (inv.cluster(spec.scope))
             return usage(QStringLiteral("cluster %1 is already in %2: choose another name")
                              .arg(spec.scope, inventoryPath));
@@ -163,10 +155,7 @@ int CtlCommand::patroniCreate()
             plan, inv, inventoryPath,
             QStringLiteral("Add cluster %1 to %2").arg(spec.scope, inventoryPath));
     }
-    if (!m_parser.isSet(QStringLiteral("apply")))
-        return printPlan(plan);
-    m_out.flush();
-    return runPlan(plan);
+    return printOrRun(plan);
 }
 
 } // namespace pgdeck

@@ -213,16 +213,35 @@ int CtlCommand::promote(const QString &candidate)
                               QStringLiteral("Record the new roles in %1").arg(inventoryPath));
 }
 
+bool CtlCommand::inventoryToExtend(const QString &path, Inventory *inv)
+{
+    if (!QFileInfo::exists(path))
+        return true;
+    QList<InventoryError> errors;
+    if (InventoryLoader::load(path, inv, &errors))
+        return true;
+    for (const InventoryError &e : errors)
+        m_err << e.toString() << "\n";
+    m_err << "pgdeckctl: nothing changed\n";
+    m_err.flush();
+    return false;
+}
+
+int CtlCommand::printOrRun(const Plan &plan)
+{
+    if (!m_parser.isSet(QStringLiteral("apply")))
+        return printPlan(plan);
+    m_out.flush();
+    return runPlan(plan);
+}
+
 int CtlCommand::applyWithInventory(Plan plan, const Inventory &inv, const QString &inventoryPath,
                                    const QString &title)
 {
     plan.add(steps::writeFile(QStringLiteral("inventory"), title, HostTarget{},
                               QFileInfo(inventoryPath).absoluteFilePath(),
                               QString::fromUtf8(InventoryWriter::toYaml(inv)), 0644));
-    if (!m_parser.isSet(QStringLiteral("apply")))
-        return printPlan(plan);
-    m_out.flush();
-    return runPlan(plan);
+    return printOrRun(plan);
 }
 
 } // namespace pgdeck

@@ -54,4 +54,26 @@ bool ComposeTool::validate(const QStringList &compose, const QString &dir, QStri
     return run(compose + QStringList{QStringLiteral("config"), QStringLiteral("-q")}, dir, message);
 }
 
+bool ComposeTool::config(const QStringList &composeCommand, const QString &dir, QByteArray *yaml,
+                         QString *message)
+{
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.start(composeCommand.first(), composeCommand.mid(1) + QStringList{QStringLiteral("config")});
+    if (!p.waitForStarted(5000)) {
+        *message = p.errorString();
+        return false;
+    }
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished();
+        *message = QStringLiteral("%1 config gave no answer within 30 s")
+                       .arg(composeCommand.join(QLatin1Char(' ')));
+        return false;
+    }
+    *yaml = p.readAllStandardOutput();
+    *message = QString::fromUtf8(p.readAllStandardError()).trimmed();
+    return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
 } // namespace pgdeck

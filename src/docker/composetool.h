@@ -16,6 +16,11 @@ public:
     // `… config -q` in dir: the file as Compose reads it, with .env. Returns false and
     // Compose's own message (file and line included) when it is refused.
     static bool validate(const QStringList &compose, const QString &dir, QString *message);
+
+    // `… config` in dir: the resolved configuration (stdout only; warnings dropped), or
+    // false and Compose's message.
+    static bool config(const QStringList &composeCommand, const QString &dir, QByteArray *yaml,
+                       QString *message);
 };
 
 } // namespace pgdeck

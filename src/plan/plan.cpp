@@ -52,9 +52,10 @@ bool Plan::validate(QString *error) const
             return false;
         }
         ids.insert(s.id);
-        const bool needsNode = s.kind == PlanStep::Kind::Sql ||
-                               (s.kind == PlanStep::Kind::WaitUntil && s.url.isEmpty()) ||
-                               s.kind == PlanStep::Kind::Verify;
+        const bool needsNode =
+            s.kind == PlanStep::Kind::Sql ||
+            (s.kind == PlanStep::Kind::WaitUntil && s.url.isEmpty() && s.argv.isEmpty()) ||
+            s.kind == PlanStep::Kind::Verify;
         if (needsNode && !m_nodes.contains(s.node)) {
             *error = QStringLiteral("%1: unknown node \"%2\"").arg(where, s.node);
             return false;
@@ -236,6 +237,21 @@ PlanStep waitForHttp(const QString &id, const QString &title, const QString &url
     s.title = title;
     s.url = url;
     s.timeoutMs = timeoutMs;
+    return s;
+}
+
+PlanStep waitForCommand(const QString &id, const QString &title, const HostTarget &host,
+                        const QStringList &argv, const QString &expect, int timeoutMs)
+{
+    PlanStep s;
+    s.id = id;
+    s.kind = PlanStep::Kind::WaitUntil;
+    s.title = title;
+    s.host = host;
+    s.argv = argv;
+    s.expect = expect;
+    s.timeoutMs = timeoutMs;
+    s.pollIntervalMs = 1000;
     return s;
 }
 

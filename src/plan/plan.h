@@ -63,6 +63,10 @@ PlanStep waitUntil(const QString &id, const QString &title, const QString &node,
                    int timeoutMs);
 // Waits until GET url answers 200, for services that report health over HTTP.
 PlanStep waitForHttp(const QString &id, const QString &title, const QString &url, int timeoutMs);
+// Waits until argv on host exits 0 with exactly `expect` on its output (trimmed; an empty
+// expect means no output), for states only a tool can tell (e.g. a container's health).
+PlanStep waitForCommand(const QString &id, const QString &title, const HostTarget &host,
+                        const QStringList &argv, const QString &expect, int timeoutMs);
 PlanStep verify(const QString &id, const QString &title, const QString &node, const QString &sql,
                 const QString &expect);
 

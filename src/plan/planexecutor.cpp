@@ -24,6 +24,7 @@ namespace pgdeck {
 PlanExecutor::PlanExecutor(QObject *parent)
     : QObject(parent)
     , m_runner(new CommandRunner(this))
+    , m_waitRunner(new CommandRunner(this))
     , m_sqlTimer(new QTimer(this))
     , m_pollTimer(new QTimer(this))
 {
@@ -38,6 +39,7 @@ PlanExecutor::~PlanExecutor() = default;
 void PlanExecutor::setSshOptions(const QStringList &options)
 {
     m_runner->setSshOptions(options);
+    m_waitRunner->setSshOptions(options);
 }
 
 void PlanExecutor::setDefaultTimeouts(int sqlMs, int commandMs, int waitMs)
@@ -110,6 +112,7 @@ void PlanExecutor::cancel()
         return;
     m_cancelled = true;
     m_runner->cancel();
+    m_waitRunner->cancel();
     m_pollTimer->stop();
     if (m_index >= 0 && m_index < plan().steps().size()) {
         const PlanStep &step = plan().steps()[m_index];
@@ -140,6 +143,11 @@ QString PlanExecutor::whatRuns(const PlanStep &s) const
     case PlanStep::Kind::Sql:
     case PlanStep::Kind::WaitUntil:
     case PlanStep::Kind::Verify:
+        if (!s.argv.isEmpty())
+            return QStringLiteral("%1 printing \"%2\"")
+                .arg(sql::shellJoin(
+                         CommandRunner::commandLine(s.host, s.argv, m_runner->sshOptions())),
+                     s.expect);
         return s.url.isEmpty() ? s.sql : QStringLiteral("GET ") + s.url;
     case PlanStep::Kind::Command:
         return sql::shellJoin(CommandRunner::commandLine(s.host, s.argv, m_runner->sshOptions()));
@@ -441,6 +449,21 @@ void PlanExecutor::pollWait()
     };
     if (!step.url.isEmpty()) {
         getHttp(step.url, judge);
+        return;
+    }
+    if (!step.argv.isEmpty()) {
+        const QString expect = step.expect;
+        m_waitRunner->run(step.host, step.argv, {}, qMin(timeout, 60000),
+                          [judge, expect](const CommandRunner::Result &r) {
+                              const QString got = r.output.trimmed();
+                              if (r.ok() && got == expect)
+                                  judge(true, {});
+                              else if (!r.ok())
+                                  judge(false, r.error.isEmpty() ? got.right(300) : r.error);
+                              else
+                                  judge(false,
+                                        QStringLiteral("printed \"%1\"").arg(got.right(300)));
+                          });
         return;
     }
     runSql(step.node, step.sql, step.params, 0, [judge](const PgResult &r) {

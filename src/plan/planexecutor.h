@@ -70,6 +70,7 @@ private:
 
     PlanJournal m_journal;
     CommandRunner *m_runner = nullptr;
+    CommandRunner *m_waitRunner = nullptr; // polls a command wait; its output is not shown
     QHash<QString, PgConnection *> m_connections;
     QTimer *m_sqlTimer = nullptr;
     QTimer *m_pollTimer = nullptr;

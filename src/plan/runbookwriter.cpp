@@ -169,6 +169,14 @@ QString RunbookWriter::toShell(const Plan &plan, const QStringList &sshOptions)
                                            shellQuote(s.url) + QStringLiteral(" && echo t")));
                 break;
             }
+            if (!s.argv.isEmpty()) {
+                const QString cmd = runOn(s.host, s.argv, sshOptions);
+                body = QStringLiteral("wait_until %1 sh -c %2")
+                           .arg(timeout)
+                           .arg(shellQuote(QStringLiteral("[ \"$(%1)\" = %2 ] && echo t")
+                                               .arg(cmd, shellQuote(s.expect))));
+                break;
+            }
             body = QStringLiteral("wait_until %1 %2")
                        .arg(timeout)
                        .arg(psql(plan, s.node, {QStringLiteral("-Atq")}, s.sql, s.params));
@@ -211,6 +219,9 @@ QString RunbookWriter::toText(const Plan &plan)
         case PlanStep::Kind::Verify:
             if (!s.url.isEmpty())
                 out += QStringLiteral("    until GET %1 answers 200\n").arg(s.url);
+            else if (!s.argv.isEmpty())
+                out += QStringLiteral("    on %1: until %2 prints \"%3\"\n")
+                           .arg(s.host.describe(), shellJoin(s.argv), s.expect);
             else
                 out += QStringLiteral("    on %1: %2\n").arg(s.node, s.sql.simplified());
             break;

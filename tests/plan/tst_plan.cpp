@@ -294,6 +294,60 @@ private Q_SLOTS:
             QStringLiteral("failed"));
     }
 
+    void commandWaitPollsUntilTheOutputMatches()
+    {
+        // The condition turns true after a few polls: the third run prints "ready".
+        QTemporaryDir work;
+        const QString counter = work.filePath(QStringLiteral("polls"));
+        const QString script =
+            QStringLiteral("echo x >> %1; [ $(wc -l < %1) -ge 3 ] && echo ready || echo not yet")
+                .arg(counter);
+        Plan plan(QStringLiteral("waits"), QStringLiteral("test"));
+        PlanStep &wait = plan.add(steps::waitForCommand(
+            QStringLiteral("ready"), QStringLiteral("wait for ready"), {},
+            {QStringLiteral("sh"), QStringLiteral("-c"), script}, QStringLiteral("ready"), 20000));
+        wait.pollIntervalMs = 50;
+        plan.add(steps::waitForCommand(QStringLiteral("empty"), QStringLiteral("no output"), {},
+                                       {QStringLiteral("true")}, QString(), 5000));
+        QString error;
+        QVERIFY2(plan.validate(&error), qPrintable(error)); // no node needed
+        QStringList shown;
+        PlanExecutor executor;
+        connect(&executor, &PlanExecutor::output, this, [&](const QString &l) { shown << l; });
+        RunResult r =
+            runToEnd(executor, [&](PlanExecutor &e, QString *err) { return e.start(plan, err); });
+        QVERIFY2(r.ok, qPrintable(r.summary));
+        QFile polls(counter);
+        QVERIFY(polls.open(QIODevice::ReadOnly));
+        QCOMPARE(polls.readAll().count('\n'), 3);
+        polls.close();
+        QVERIFY(shown.isEmpty()); // polling output is not the plan's output
+
+        // A wait that never holds fails with the last thing the command printed.
+        Plan never(QStringLiteral("never"), QStringLiteral("test"));
+        PlanStep &n = never.add(steps::waitForCommand(
+            QStringLiteral("never"), QStringLiteral("never ready"), {},
+            {QStringLiteral("echo"), QStringLiteral("starting")}, QStringLiteral("healthy"), 1500));
+        n.pollIntervalMs = 100;
+        PlanExecutor second;
+        r = runToEnd(second, [&](PlanExecutor &e, QString *err) { return e.start(never, err); });
+        QVERIFY(!r.ok);
+        QVERIFY2(r.summary.contains(QLatin1String("printed \"starting\"")), qPrintable(r.summary));
+
+        // The runbook waits the same way.
+        QFile::remove(counter);
+        QFile sh(work.filePath(QStringLiteral("runbook.sh")));
+        QVERIFY(sh.open(QIODevice::WriteOnly));
+        sh.write(RunbookWriter::toShell(plan).toUtf8());
+        sh.close();
+        QProcess bash;
+        bash.start(QStringLiteral("bash"), {sh.fileName()});
+        QVERIFY(bash.waitForFinished(30000));
+        QVERIFY2(bash.exitCode() == 0, bash.readAllStandardError().constData());
+        QVERIFY(polls.open(QIODevice::ReadOnly));
+        QCOMPARE(polls.readAll().count('\n'), 3);
+    }
+
     void runbookIsRunnableBash()
     {
         QTemporaryDir work;
