@@ -15,6 +15,7 @@ PACKAGES=(
   openssh-server openssh-client
   patroni etcd-server python3-etcd python3-pysyncobj
   libcurl4-openssl-dev docker.io docker-compose mmdebstrap busybox-static
+  nodejs npm yamllint
   fonts-dejavu-core xvfb xauth
   desktop-file-utils appstream dpkg-dev file
 )
@@ -45,6 +46,17 @@ start_dockerd() {
   echo "dockerd did not answer; see /tmp/pgdeck-dockerd.log" >&2
 }
 
+# The GitHub workflow validator the pipeline tests run (npm's registry, not Debian's).
+install_test_tools() {
+  local tools=build/tools
+  [ -x "$tools/node_modules/.bin/action-validator" ] && return 0
+  echo "==> installing action-validator into $tools"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error \
+    @action-validator/cli@0.6.0 @action-validator/core@0.6.0 ||
+    echo "action-validator could not be installed: the pipeline tests will say so" >&2
+}
+
 build() {
   local preset=$1
   echo "==> configuring and building (preset $preset)"
@@ -68,6 +80,7 @@ case "$cmd" in
       images_pid=$!
     fi
     build "${PRESET:-dev}"
+    install_test_tools
     if [ -n "$images_pid" ]; then
       wait "$images_pid" || echo "test images failed to build: the Docker tests will say why" >&2
       tail -n 4 /tmp/pgdeck-build-images.log

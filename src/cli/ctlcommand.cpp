@@ -142,6 +142,18 @@ Commands:
                     Writes ~/.pgpass (or PGPASSFILE) lines for the project's PostgreSQL
                     services, with the passwords from its .env.
 
+  pipeline init [--dir D] [--ci github,gitlab,jenkins,circleci|all] [--name deploy]
+        [--branch main] [--node 18] [--image REGISTRY/OWNER/APP] [--registry R]
+        [--deploy ssh|context|none] [--deploy-host USER@HOST] [--deploy-dir /srv/app]
+        [--write [--force]]
+                    One pipeline for GitHub Actions, GitLab CI, Jenkins and CircleCI:
+                    install, test against a PostgreSQL service, build and push the image,
+                    deploy with ssh + docker compose pull/up -d (or a Docker context).
+                    Secrets are named, never written; the files are shown as a diff.
+  pipeline validate [--dir D]
+                    Checks every pipeline file in the repository as its system reads it
+                    (keys, job graph, steps) and lists the secrets they read.
+
 Connection passwords come from ~/.pgpass, PGPASSFILE or PG* variables, as for psql.
 Plan journals and the audit log live in $XDG_STATE_HOME/pgdeck (~/.local/state/pgdeck).
 )";
@@ -220,7 +232,8 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("rollback"), QStringLiteral("shard: undo a sharding of --table.")},
         {QStringLiteral("primary"), QStringLiteral("replica: the node to copy."),
          QStringLiteral("node")},
-        {QStringLiteral("name"), QStringLiteral("replica: the new node's name."),
+        {QStringLiteral("name"),
+         QStringLiteral("replica: the new node's name; pipeline init: the pipeline's."),
          QStringLiteral("name")},
         {QStringLiteral("host"), QStringLiteral("replica: ssh destination (default: here)."),
          QStringLiteral("dest")},
@@ -299,6 +312,23 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("open-ports"),
          QStringLiteral("docker init: publish on every interface, not 127.0.0.1.")},
         {QStringLiteral("write"), QStringLiteral("docker init: write the files.")},
+        {QStringLiteral("ci"), QStringLiteral("pipeline init: CI systems (default all)."),
+         QStringLiteral("list")},
+        {QStringLiteral("branch"), QStringLiteral("pipeline init: the branch that deploys."),
+         QStringLiteral("name")},
+        {QStringLiteral("node"), QStringLiteral("pipeline init: Node.js version (18)."),
+         QStringLiteral("version")},
+        {QStringLiteral("image"), QStringLiteral("pipeline init: image to push, without tag."),
+         QStringLiteral("name")},
+        {QStringLiteral("registry"), QStringLiteral("pipeline init: registry to log in to."),
+         QStringLiteral("host")},
+        {QStringLiteral("deploy"), QStringLiteral("pipeline init: ssh, context or none."),
+         QStringLiteral("how")},
+        {QStringLiteral("deploy-host"), QStringLiteral("pipeline init: user@host to deploy to."),
+         QStringLiteral("dest")},
+        {QStringLiteral("deploy-dir"),
+         QStringLiteral("pipeline init: the compose project's directory there."),
+         QStringLiteral("dir")},
         {QStringLiteral("volumes"),
          QStringLiteral("docker down: also remove the volumes, i.e. the databases' data.")},
         {QStringLiteral("tail"), QStringLiteral("docker logs: lines per service (100)."),
@@ -358,6 +388,8 @@ int CtlCommand::run(const QStringList &arguments)
         return patroni(args.mid(1));
     if (cmd == QLatin1String("docker"))
         return docker(args.mid(1));
+    if (cmd == QLatin1String("pipeline"))
+        return pipeline(args.mid(1));
     if (cmd == QLatin1String("rebalance") && args.size() == 1)
         return rebalance();
     if (cmd == QLatin1String("add-worker") && args.size() == 2)

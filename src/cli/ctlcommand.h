@@ -11,6 +11,9 @@ struct ClusterSpec;
 struct PatroniClusterSpec;
 struct PatroniSnapshot;
 struct Deployment;
+struct GeneratedFile;
+struct PipelineSpec;
+enum class CiSystem;
 struct ComposeProject;
 class ComposeFile;
 struct Inventory;
@@ -62,6 +65,15 @@ private:
     int dockerAction(const QString &action, const QStringList &services); // dockerrun.cpp
     int dockerPs();                                                       // dockerrun.cpp
     int dockerPgPass();                                                   // dockerrun.cpp
+    // Shows each file as new, unchanged or changed (with a diff) against dir; --write writes
+    // the new ones, --force also the changed ones. note comes after the list.
+    // Prints each error; false (and "nothing written") when there is any.
+    bool noErrors(const QStringList &errors);
+    int proposeFiles(const QString &dir, const QList<GeneratedFile> &files,
+                     const QString &note = {});
+    int pipeline(const QStringList &args);                           // pipelinecommand.cpp
+    bool pipelineSpec(PipelineSpec *spec, QList<CiSystem> *systems); // pipelinecommand.cpp
+    int pipelineValidate(const QString &dir);                        // pipelinecommand.cpp
     bool dockerComposeProject(ComposeProject *project, ComposeFile *file);
     // The inventory named by -i, else the sandbox's (of `defaultShape`, or --dir).
     bool loadInventory(SandboxShape defaultShape, Inventory *inventory, QString *path);

@@ -57,15 +57,18 @@ bool CtlCommand::dockerDeployment(Deployment *d)
         !number("app-port", &d->appPort) || !number("port", &d->dbHostPort))
         return false;
     d->appHostPort = d->appPort;
-    const QStringList invalid = validateDeployment(*d);
-    for (const QString &e : invalid)
+    return noErrors(validateDeployment(*d));
+}
+
+bool CtlCommand::noErrors(const QStringList &errors)
+{
+    for (const QString &e : errors)
         m_err << "error: " << e << "\n";
-    if (!invalid.isEmpty()) {
-        m_err << "pgdeckctl: nothing written\n";
-        m_err.flush();
-        return false;
-    }
-    return true;
+    if (errors.isEmpty())
+        return true;
+    m_err << "pgdeckctl: nothing written\n";
+    m_err.flush();
+    return false;
 }
 
 int CtlCommand::docker(const QStringList &args)
@@ -102,8 +105,13 @@ int CtlCommand::docker(const QStringList &args)
     Deployment d;
     if (!dockerDeployment(&d))
         return 2;
-    const QList<FileProposal> proposals =
-        DeploymentFiles::compare(dir, DeploymentGenerator::files(d));
+    return proposeFiles(dir, DeploymentGenerator::files(d));
+}
+
+int CtlCommand::proposeFiles(const QString &dir, const QList<GeneratedFile> &files,
+                             const QString &note)
+{
+    const QList<FileProposal> proposals = DeploymentFiles::compare(dir, files);
     bool changed = false;
     for (const FileProposal &p : proposals) {
         m_out << QStringLiteral("%1  %2\n")
@@ -114,6 +122,8 @@ int CtlCommand::docker(const QStringList &args)
             changed = true;
         }
     }
+    if (!note.isEmpty())
+        m_out << "\n" << note << "\n";
     if (!m_parser.isSet(QStringLiteral("write"))) {
         m_out << "\nnothing written: run again with --write"
               << (changed ? " (--force to replace the changed files above)" : "") << "\n";
