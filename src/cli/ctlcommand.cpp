@@ -150,6 +150,11 @@ Commands:
                     install, test against a PostgreSQL service, build and push the image,
                     deploy with ssh + docker compose pull/up -d (or a Docker context).
                     Secrets are named, never written; the files are shown as a diff.
+  pipeline run-local [--dir D] [--containers | --no-containers] (the init options)
+                    Runs the pipeline's steps here before it is pushed: a copy of the
+                    repository, the PostgreSQL service of the test job on 127.0.0.1, each
+                    step with its status, duration and output, in containers of the jobs'
+                    images when Docker answers. Login, push and deploy are skipped.
   pipeline validate [--dir D]
                     Checks every pipeline file in the repository as its system reads it
                     (keys, job graph, steps) and lists the secrets they read.
@@ -329,6 +334,10 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("deploy-dir"),
          QStringLiteral("pipeline init: the compose project's directory there."),
          QStringLiteral("dir")},
+        {QStringLiteral("containers"),
+         QStringLiteral("pipeline run-local: in containers of the jobs' images.")},
+        {QStringLiteral("no-containers"),
+         QStringLiteral("pipeline run-local: in a scratch directory, with this machine's tools.")},
         {QStringLiteral("volumes"),
          QStringLiteral("docker down: also remove the volumes, i.e. the databases' data.")},
         {QStringLiteral("tail"), QStringLiteral("docker logs: lines per service (100)."),

@@ -74,6 +74,7 @@ private:
     int pipeline(const QStringList &args);                           // pipelinecommand.cpp
     bool pipelineSpec(PipelineSpec *spec, QList<CiSystem> *systems); // pipelinecommand.cpp
     int pipelineValidate(const QString &dir);                        // pipelinecommand.cpp
+    int pipelineRunLocal(const QString &dir);                        // pipelinecommand.cpp
     bool dockerComposeProject(ComposeProject *project, ComposeFile *file);
     // The inventory named by -i, else the sandbox's (of `defaultShape`, or --dir).
     bool loadInventory(SandboxShape defaultShape, Inventory *inventory, QString *path);

@@ -3,12 +3,18 @@
 // asked, and checked the way each system reads them.
 #include "ctlcommand.h"
 
+#include "pipeline/localrun.h"
 #include "pipeline/pipelinecheck.h"
 #include "pipeline/pipelinegenerator.h"
+#include "sandbox/sandbox.h"
 
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
+#include <QProcess>
+#include <QRandomGenerator>
 
 namespace pgdeck {
 
@@ -56,8 +62,10 @@ int CtlCommand::pipeline(const QStringList &args)
     const QString dir = dockerProjectDir();
     if (action == QLatin1String("validate") && args.size() == 1)
         return pipelineValidate(dir);
+    if (action == QLatin1String("run-local") && args.size() == 1)
+        return pipelineRunLocal(dir);
     if (action != QLatin1String("init") || args.size() != 1)
-        return usage(QStringLiteral("pipeline takes init or validate"));
+        return usage(QStringLiteral("pipeline takes init, validate or run-local"));
 
     PipelineSpec spec;
     QList<CiSystem> systems;
@@ -112,6 +120,86 @@ int CtlCommand::pipelineValidate(const QString &dir)
     if (!secrets.isEmpty())
         m_out << "secrets they read: " << secrets.join(QStringLiteral(", ")) << "\n";
     return allOk ? 0 : 1;
+}
+
+int CtlCommand::pipelineRunLocal(const QString &dir)
+{
+    PipelineSpec spec;
+    QList<CiSystem> systems;
+    if (!pipelineSpec(&spec, &systems))
+        return 2;
+    LocalRunOptions options;
+    options.repoDir = dir;
+    // In containers of the jobs' images when an engine answers, unless told otherwise.
+    if (m_parser.isSet(QStringLiteral("containers"))) {
+        options.inContainers = true;
+    } else if (!m_parser.isSet(QStringLiteral("no-containers"))) {
+        QProcess docker;
+        docker.start(QStringLiteral("docker"), {QStringLiteral("version")});
+        options.inContainers = docker.waitForFinished(15000) && docker.exitCode() == 0;
+    }
+    QString error;
+    if (!options.inContainers) {
+        options.pgBinDir = Sandbox::findBinDir(&error);
+        if (options.pgBinDir.isEmpty()) {
+            m_err << "pgdeckctl: " << error << "\n";
+            return 1;
+        }
+        options.pgOsUser = Sandbox::defaultOsUser();
+    }
+    options.pgPort = Sandbox::findFreePorts(55400 + QRandomGenerator::global()->bounded(2000), 1);
+    options.scratchDir = QDir::temp().filePath(
+        QStringLiteral("pgdeck-run-%1")
+            .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0')));
+
+    PipelineLocalRun run;
+    QEventLoop loop;
+    int exitCode = 1;
+    QElapsedTimer total;
+    connect(&run, &PipelineLocalRun::stepStarted, this, [&](int i) {
+        const auto &s = run.steps()[i];
+        m_out << QStringLiteral("[%1/%2] %3: %4\n")
+                     .arg(i + 1)
+                     .arg(run.steps().size())
+                     .arg(s.job, s.title);
+        m_out.flush();
+    });
+    connect(&run, &PipelineLocalRun::output, this, [&](int, const QString &line) {
+        m_out << "      | " << line << "\n";
+        m_out.flush();
+    });
+    connect(&run, &PipelineLocalRun::stepFinished, this, [&](int i, PipelineLocalRun::State state) {
+        const auto &s = run.steps()[i];
+        if (state == PipelineLocalRun::State::Skipped)
+            m_out << QStringLiteral("[%1/%2] %3: %4 ... skipped (%5)\n")
+                         .arg(i + 1)
+                         .arg(run.steps().size())
+                         .arg(s.job, s.title, s.skipReason);
+        else
+            m_out << "      -> " << PipelineLocalRun::stateName(state)
+                  << QStringLiteral(" (%1 s)").arg(s.durationMs / 1000.0, 0, 'f', 1) << "\n";
+        m_out.flush();
+    });
+    connect(&run, &PipelineLocalRun::finished, this,
+            [&](bool ok, const QString &summary) {
+                (ok ? m_out : m_err)
+                    << summary
+                    << QStringLiteral(" in %1 s\n").arg(total.elapsed() / 1000.0, 0, 'f', 1);
+                exitCode = ok ? 0 : 1;
+                loop.quit();
+            });
+    SignalWatcher signals;
+    connect(&signals, &SignalWatcher::interrupted, &run, &PipelineLocalRun::cancel);
+    m_out << "running pipeline " << spec.name << " from " << dir << " "
+          << (options.inContainers ? "in containers of each job's image" : "in a scratch directory")
+          << "\n";
+    total.start();
+    if (!run.start(spec, options, &error)) {
+        m_err << "pgdeckctl: " << error << "\n";
+        return 1;
+    }
+    loop.exec();
+    return exitCode;
 }
 
 } // namespace pgdeck

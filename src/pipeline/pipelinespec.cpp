@@ -106,6 +106,7 @@ QList<PipelineJob> PipelineModel::jobs(const PipelineSpec &s, const QString &dbH
         // The service trusts connections: a throwaway database on the job's own network,
         // so there is no password to keep secret.
         test.env.insert(QStringLiteral("PGHOST"), dbHost);
+        test.env.insert(QStringLiteral("PGPORT"), QStringLiteral("5432"));
         test.env.insert(QStringLiteral("PGUSER"), s.dbUser);
         test.env.insert(QStringLiteral("PGDATABASE"), s.dbName);
         test.env.insert(QStringLiteral("DATABASE_URL"),
@@ -120,7 +121,7 @@ QList<PipelineJob> PipelineModel::jobs(const PipelineSpec &s, const QString &dbH
                             "  const net = require('net');\n"
                             "  const end = Date.now() + 60000;\n"
                             "  (function attempt() {\n"
-                            "    net.connect(5432, process.env.PGHOST)\n"
+                            "    net.connect(process.env.PGPORT, process.env.PGHOST)\n"
                             "      .on('connect', () => process.exit(0))\n"
                             "      .on('error', () => Date.now() > end\n"
                             "        ? process.exit(1) : setTimeout(attempt, 1000));\n"
