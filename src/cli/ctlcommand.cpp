@@ -145,11 +145,13 @@ Commands:
   pipeline init [--dir D] [--ci github,gitlab,jenkins,circleci|all] [--name deploy]
         [--branch main] [--node 18] [--image REGISTRY/OWNER/APP] [--registry R]
         [--deploy ssh|context|none] [--deploy-host USER@HOST] [--deploy-dir /srv/app]
-        [--write [--force]]
+        [--write [--force] [--commit [--git-branch B]]]
                     One pipeline for GitHub Actions, GitLab CI, Jenkins and CircleCI:
                     install, test against a PostgreSQL service, build and push the image,
                     deploy with ssh + docker compose pull/up -d (or a Docker context).
                     Secrets are named, never written; the files are shown as a diff.
+                    --commit commits them on a new branch (pgdeck/pipeline-NAME); nothing
+                    is pushed.
   pipeline run-local [--dir D] [--containers | --no-containers] (the init options)
                     Runs the pipeline's steps here before it is pushed: a copy of the
                     repository, the PostgreSQL service of the test job on 127.0.0.1, each
@@ -334,6 +336,10 @@ CtlCommand::CtlCommand(QObject *parent)
         {QStringLiteral("deploy-dir"),
          QStringLiteral("pipeline init: the compose project's directory there."),
          QStringLiteral("dir")},
+        {QStringLiteral("commit"),
+         QStringLiteral("pipeline init: commit the files on a new branch (never pushed).")},
+        {QStringLiteral("git-branch"), QStringLiteral("pipeline init --commit: the branch."),
+         QStringLiteral("name")},
         {QStringLiteral("containers"),
          QStringLiteral("pipeline run-local: in containers of the jobs' images.")},
         {QStringLiteral("no-containers"),

@@ -66,11 +66,12 @@ private:
     int dockerPs();                                                       // dockerrun.cpp
     int dockerPgPass();                                                   // dockerrun.cpp
     // Shows each file as new, unchanged or changed (with a diff) against dir; --write writes
-    // the new ones, --force also the changed ones. note comes after the list.
     // Prints each error; false (and "nothing written") when there is any.
     bool noErrors(const QStringList &errors);
+    // the new ones, --force also the changed ones. note comes after the list; *committable
+    // gets the generated paths the directory holds afterwards.
     int proposeFiles(const QString &dir, const QList<GeneratedFile> &files,
-                     const QString &note = {});
+                     const QString &note = {}, QStringList *committable = nullptr);
     int pipeline(const QStringList &args);                           // pipelinecommand.cpp
     bool pipelineSpec(PipelineSpec *spec, QList<CiSystem> *systems); // pipelinecommand.cpp
     int pipelineValidate(const QString &dir);                        // pipelinecommand.cpp

@@ -109,7 +109,7 @@ int CtlCommand::docker(const QStringList &args)
 }
 
 int CtlCommand::proposeFiles(const QString &dir, const QList<GeneratedFile> &files,
-                             const QString &note)
+                             const QString &note, QStringList *committable)
 {
     const QList<FileProposal> proposals = DeploymentFiles::compare(dir, files);
     bool changed = false;
@@ -139,6 +139,10 @@ int CtlCommand::proposeFiles(const QString &dir, const QList<GeneratedFile> &fil
     m_out << "\nwrote "
           << (written.isEmpty() ? QStringLiteral("nothing") : written.join(QStringLiteral(", ")))
           << " in " << dir << "\n";
+    if (committable) // what the directory now holds as generated: not an edit that was kept
+        for (const FileProposal &p : proposals)
+            if (p.state != FileProposal::State::Changed || m_parser.isSet(QStringLiteral("force")))
+                *committable << p.file.path;
     if (changed && !m_parser.isSet(QStringLiteral("force")))
         m_out << "kept your edited files; --force replaces them\n";
     return 0;

@@ -3,6 +3,7 @@
 // asked, and checked the way each system reads them.
 #include "ctlcommand.h"
 
+#include "pipeline/gitrepo.h"
 #include "pipeline/localrun.h"
 #include "pipeline/pipelinecheck.h"
 #include "pipeline/pipelinegenerator.h"
@@ -74,9 +75,36 @@ int CtlCommand::pipeline(const QStringList &args)
     QList<GeneratedFile> files;
     for (CiSystem system : systems)
         files << PipelineGenerator::file(spec, system);
-    return proposeFiles(dir, files,
-                        QStringLiteral("secrets to create in the CI system: ") +
-                            spec.secretNames().join(QStringLiteral(", ")));
+    const bool commit = m_parser.isSet(QStringLiteral("commit"));
+    if (commit && !m_parser.isSet(QStringLiteral("write")))
+        return usage(QStringLiteral("--commit goes with --write"));
+    QStringList paths;
+    const int written = proposeFiles(dir, files,
+                                     QStringLiteral("secrets to create in the CI system: ") +
+                                         spec.secretNames().join(QStringLiteral(", ")),
+                                     &paths);
+    if (written != 0 || !commit)
+        return written;
+    const QString branch = m_parser.isSet(QStringLiteral("git-branch"))
+                               ? m_parser.value(QStringLiteral("git-branch"))
+                               : QStringLiteral("pgdeck/pipeline-") + spec.name;
+    QString id, error;
+    if (!GitRepo(dir).commitOnNewBranch(branch, paths,
+                                        QStringLiteral("Add the %1 pipeline (%2)")
+                                            .arg(spec.name,
+                                                 [&] {
+                                                     QStringList names;
+                                                     for (CiSystem s : systems)
+                                                         names << PipelineGenerator::displayName(s);
+                                                     return names.join(QStringLiteral(", "));
+                                                 }()),
+                                        &id, &error)) {
+        m_err << "pgdeckctl: the files are written but not committed: " << error << "\n";
+        return 1;
+    }
+    m_out << "committed " << id << " on the new branch " << branch
+          << " (nothing pushed: git push -u origin " << branch << " when you are ready)\n";
+    return 0;
 }
 
 int CtlCommand::pipelineValidate(const QString &dir)

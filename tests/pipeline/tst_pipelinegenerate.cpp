@@ -223,6 +223,74 @@ private Q_SLOTS:
                  QString());
     }
 
+    void commitsOnANewBranchAndLeavesTheRestAlone()
+    {
+        QTemporaryDir repo;
+        const auto git = [&](const QStringList &args) {
+            return run(QStringLiteral("git"),
+                       QStringList{QStringLiteral("-C"), repo.path()} + args);
+        };
+        QVERIFY(git({QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"),
+                     QStringLiteral("main")})
+                    .exitCode == 0);
+        git({QStringLiteral("config"), QStringLiteral("user.email"),
+             QStringLiteral("dev@example.com")});
+        git({QStringLiteral("config"), QStringLiteral("user.name"), QStringLiteral("Dev")});
+        QFile readme(repo.filePath(QStringLiteral("README")));
+        QVERIFY(readme.open(QIODevice::WriteOnly));
+        readme.write("v1\n");
+        readme.close();
+        QVERIFY(git({QStringLiteral("add"), QStringLiteral("README")}).exitCode == 0);
+        QVERIFY(git({QStringLiteral("commit"), QStringLiteral("-qm"), QStringLiteral("start")})
+                    .exitCode == 0);
+        // The user's work in progress: an unstaged edit and a staged new file.
+        QVERIFY(readme.open(QIODevice::Append));
+        readme.write("work in progress\n");
+        readme.close();
+        QFile staged(repo.filePath(QStringLiteral("notes.txt")));
+        QVERIFY(staged.open(QIODevice::WriteOnly));
+        staged.write("staged\n");
+        staged.close();
+        git({QStringLiteral("add"), QStringLiteral("notes.txt")});
+
+        const QString ctl = qEnvironmentVariable("PGDECKCTL");
+        const QStringList init{
+            QStringLiteral("pipeline"),      QStringLiteral("init"),
+            QStringLiteral("--dir"),         repo.path(),
+            QStringLiteral("--image"),       QStringLiteral("ghcr.io/acme/shop"),
+            QStringLiteral("--deploy-host"), QStringLiteral("deploy@shop.example.com"),
+            QStringLiteral("--write"),       QStringLiteral("--commit")};
+        Run r = run(ctl, init);
+        QVERIFY2(r.exitCode == 0 &&
+                     r.out.contains(QLatin1String("on the new branch pgdeck/pipeline-deploy")) &&
+                     r.out.contains(QLatin1String("nothing pushed")),
+                 qPrintable(r.out));
+        QCOMPARE(git({QStringLiteral("branch"), QStringLiteral("--show-current")}).out.trimmed(),
+                 QStringLiteral("pgdeck/pipeline-deploy"));
+        QStringList committed = git({QStringLiteral("show"), QStringLiteral("--name-only"),
+                                     QStringLiteral("--format="), QStringLiteral("HEAD")})
+                                    .out.trimmed()
+                                    .split(QLatin1Char('\n'));
+        committed.sort();
+        QCOMPARE(committed,
+                 (QStringList{QStringLiteral(".circleci/config.yml"),
+                              QStringLiteral(".github/workflows/deploy.yml"),
+                              QStringLiteral(".gitlab-ci.yml"), QStringLiteral("Jenkinsfile")}));
+        // The user's edit and staged file are still theirs, uncommitted; main is untouched.
+        const QString status = git({QStringLiteral("status"), QStringLiteral("--porcelain")}).out;
+        QVERIFY2(status.contains(QLatin1String(" M README")) &&
+                     status.contains(QLatin1String("A  notes.txt")),
+                 qPrintable(status));
+        QCOMPARE(git({QStringLiteral("log"), QStringLiteral("--format=%s"), QStringLiteral("main")})
+                     .out.trimmed(),
+                 QStringLiteral("start"));
+
+        // Again: the branch exists, so nothing is committed and the message says why.
+        r = run(ctl, init);
+        QVERIFY2(r.exitCode == 1 && r.out.contains(QLatin1String("exists already")),
+                 qPrintable(r.out));
+    }
+
     void ctlInitWritesAndValidates()
     {
         QTemporaryDir repo;
