@@ -3,9 +3,12 @@
 #include "common/cleanitemdelegate.h"
 #include "common/emptystatewidget.h"
 #include "common/healthstyle.h"
+#include "docker/containerspage.h"
+#include "docker/dockerwizard.h"
 #include "events/eventspage.h"
 #include "inventory/inventoryloader.h"
 #include "inventory/inventorytreemodel.h"
+#include "inventory/inventorywriter.h"
 #include "monitor/historystore.h"
 #include "monitor/monitorthread.h"
 #include "nodes/nodespage.h"
@@ -24,6 +27,8 @@
 #include "shards/shardspage.h"
 #include "topology/topology.h"
 #include "topology/topologyview.h"
+#include <QDir>
+#include <QStandardPaths>
 
 #include <QApplication>
 #include <QDockWidget>
@@ -61,6 +66,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_eventsPage(new EventsPage)
     , m_shardsPage(new ShardsPage)
     , m_patroniPage(new PatroniPage)
+    , m_containersPage(new ContainersPage)
     , m_refreshTimer(new QTimer(this))
     , m_saveTimer(new QTimer(this))
     , m_rotateTimer(new QTimer(this))
@@ -97,6 +103,14 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_eventsPage, tr("Events"));
     m_pages->addTab(m_shardsPage, tr("Shards"));
     m_pages->addTab(m_patroniPage, tr("Patroni"));
+    m_pages->addTab(m_containersPage, tr("Containers"));
+    // The engine is asked only while the page is on screen.
+    connect(m_pages, &QTabWidget::currentChanged, this, [this] {
+        if (m_pages->currentWidget() == m_containersPage)
+            m_containersPage->start();
+        else
+            m_containersPage->stop();
+    });
     // After an action, ask Patroni again at once rather than at the next beat.
     connect(m_patroniPage, &PatroniPage::refreshRequested, this, [this] {
         if (PatroniWatcher *w = m_patroniWatchers.value(m_currentCluster))
@@ -172,6 +186,8 @@ void MainWindow::createMenus()
         ->setObjectName(QStringLiteral("promoteAction"));
     file->addAction(tr("Create a Patroni &Cluster…"), this, &MainWindow::openPatroniWizard)
         ->setObjectName(QStringLiteral("createPatroniAction"));
+    file->addAction(tr("New Container &Deployment…"), this, &MainWindow::openDockerWizard)
+        ->setObjectName(QStringLiteral("newDeploymentAction"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -254,6 +270,45 @@ void MainWindow::openPatroniWizard()
         reloadInventory();
     });
     wizard->show();
+}
+
+void MainWindow::openDockerWizard()
+{
+    auto *wizard = new DockerWizard(this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &DockerWizard::deploymentReady, this, &MainWindow::addDeployedCluster);
+    wizard->show();
+}
+
+void MainWindow::addDeployedCluster(const ClusterSpec &cluster)
+{
+    // The open inventory, else the one in the XDG config directory (created when missing).
+    QString path = m_inventoryPath;
+    if (path.isEmpty())
+        path = QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+                   .filePath(QStringLiteral("inventory.yaml"));
+    Inventory inventory;
+    QList<InventoryError> errors;
+    if (QFileInfo::exists(path) && !InventoryLoader::load(path, &inventory, &errors)) {
+        statusBar()->showMessage(
+            tr("%1 was not changed: it does not load (%2)")
+                .arg(path, errors.isEmpty() ? QString() : errors.first().toString()),
+            15000);
+        return;
+    }
+    // Deploying the project again replaces its cluster.
+    inventory.clusters.removeIf([&](const ClusterSpec &c) { return c.name == cluster.name; });
+    inventory.clusters << cluster;
+    QString error;
+    if (!QDir().mkpath(QFileInfo(path).absolutePath()) ||
+        !InventoryWriter::save(inventory, path, &error)) {
+        statusBar()->showMessage(tr("The cluster was not added: %1").arg(error), 15000);
+        return;
+    }
+    m_inventoryPath = path;
+    reloadInventory();
+    showCluster(cluster.name);
+    statusBar()->showMessage(tr("Cluster %1 added to %2").arg(cluster.name, path), 10000);
 }
 
 void MainWindow::reloadInventory()
@@ -522,6 +577,9 @@ void MainWindow::showCluster(const QString &cluster)
     if (m_patroniSnapshots.contains(cluster))
         m_patroniPage->updateSnapshot(m_patroniSnapshots.value(cluster));
     m_nodesPage->showCluster(m_inventory.clusters.size() > 1 ? cluster : QString());
+    // A cluster that `docker up` added carries its compose project's name.
+    if (m_containersPage->projects().contains(cluster))
+        m_containersPage->setProject(cluster);
     refreshPages();
 }
 

@@ -25,6 +25,7 @@ class EventsPage;
 class HistoryStore;
 class OverviewPage;
 class PatroniPage;
+class ContainersPage;
 class ReplicationPage;
 class InventoryTreeModel;
 class MonitorThread;
@@ -60,6 +61,10 @@ public:
     ReplicationPage *replicationPage() const { return m_replicationPage; }
     EventsPage *eventsPage() const { return m_eventsPage; }
     PatroniPage *patroniPage() const { return m_patroniPage; }
+    ContainersPage *containersPage() const { return m_containersPage; }
+    // A deployment's PostgreSQL services join the inventory (the open one, else the one in
+    // the config directory) and are shown.
+    void addDeployedCluster(const ClusterSpec &cluster);
     // The latest Patroni snapshot of a cluster whose nodes name a REST API.
     PatroniSnapshot patroniSnapshot(const QString &cluster) const
     {
@@ -93,6 +98,7 @@ private:
     void openAddReplicaWizard();
     void openPromoteDialog(); // for the cluster shown
     void openPatroniWizard();
+    void openDockerWizard();
     void reloadInventory();
     void startPatroniWatchers(const Inventory &inventory);
     void onPatroniSnapshot(const PatroniSnapshot &snapshot);
@@ -127,6 +133,7 @@ private:
     MetricHistory m_history;
     QHash<QString, EventDetector> m_detectors; // per cluster
     PatroniPage *m_patroniPage;
+    ContainersPage *m_containersPage;
     QHash<QString, PatroniWatcher *> m_patroniWatchers; // per Patroni cluster
     QHash<QString, PatroniEventDetector> m_patroniDetectors;
     QHash<QString, PatroniSnapshot> m_patroniSnapshots;

@@ -110,11 +110,8 @@ class TestDockerCompose : public QObject {
     static bool initProject(const QString &dir, const QString &project, int port, int appPort,
                             QString *out)
     {
-        const QDir sample(qEnvironmentVariable("PGDECK_SOURCE_DIR") +
-                          QStringLiteral("/tests/docker/sample-node-app"));
-        for (const QString &f : sample.entryList(QDir::Files))
-            if (!QFile::copy(sample.filePath(f), QDir(dir).filePath(f)))
-                return false;
+        if (!DockerFixture::copySampleApp(dir))
+            return false;
         const CtlRun r = ctl(
             {QStringLiteral("docker"), QStringLiteral("init"), QStringLiteral("--dir"), dir,
              QStringLiteral("--project"), project, QStringLiteral("--app"), QStringLiteral("node"),
@@ -129,13 +126,8 @@ class TestDockerCompose : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QString why;
-        if (!DockerFixture::engineAvailable(&why))
-            QSKIP(qPrintable(QStringLiteral("docker engine unavailable: ") + why));
-        if (qEnvironmentVariableIsEmpty("PGDECK_TEST_DOCKER_IMAGES") &&
-            !DockerFixture::imagesPresent())
-            QSKIP("postgres:15 and node:18 are not built here: set PGDECK_TEST_DOCKER_IMAGES=1 "
-                  "to build them from Debian packages");
+        if (const QString why = DockerFixture::whyNoImages(); !why.isEmpty())
+            QSKIP(qPrintable(why));
         QString error;
         QVERIFY2(DockerFixture::ensureImages(&error), qPrintable(error));
         QVERIFY2(!ComposeTool::detect(nullptr, &error).isEmpty(), qPrintable(error));

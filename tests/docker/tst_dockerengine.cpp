@@ -1,7 +1,8 @@
 // DockerEngine against the real engine on the local socket, with containers of a small
-// busybox image built here (no registry can be reached).
+// busybox image the DockerFixture builds (no registry can be reached).
 
 #include "docker/dockerengine.h"
+#include "dockerfixture.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -18,10 +19,11 @@
 #include <unistd.h>
 
 using namespace pgdeck;
+using pgdeck::test::DockerFixture;
 
 namespace {
 
-const QString image = QStringLiteral("pgdeck-test/busybox:latest");
+const QString image = DockerFixture::busyboxImage();
 const QString testLabel = QStringLiteral("pgdeck.test=tst_dockerengine");
 const QString project = QStringLiteral("pgdecktest");
 // Writes "out N" to stdout and "err N" to stderr five times a second.
@@ -45,35 +47,6 @@ Run docker(const QStringList &args, int timeoutMs = 60000)
     r.out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
     r.err = QString::fromUtf8(p.readAllStandardError()).trimmed();
     return r;
-}
-
-// A rootfs of busybox and its applet links, imported as an image.
-bool buildImage(QString *error)
-{
-    const QString busybox = QStandardPaths::findExecutable(QStringLiteral("busybox"));
-    if (busybox.isEmpty()) {
-        *error = QStringLiteral("busybox not found (apt-get install busybox-static)");
-        return false;
-    }
-    QTemporaryDir dir;
-    const QString root = dir.filePath(QStringLiteral("rootfs"));
-    for (const char *sub : {"bin", "tmp", "proc", "sys", "dev", "etc"})
-        QDir().mkpath(root + QLatin1Char('/') + QLatin1String(sub));
-    QFile::copy(busybox, root + QStringLiteral("/bin/busybox"));
-    QProcess list;
-    list.start(busybox, {QStringLiteral("--list")});
-    list.waitForFinished();
-    for (const QString &applet : QString::fromUtf8(list.readAllStandardOutput()).split('\n'))
-        if (!applet.isEmpty() && applet != QLatin1String("busybox"))
-            QFile::link(QStringLiteral("busybox"), root + QStringLiteral("/bin/") + applet);
-    const QString tar = dir.filePath(QStringLiteral("rootfs.tar"));
-    if (QProcess::execute(QStringLiteral("tar"), {"-C", root, "-cf", tar, "."}) != 0) {
-        *error = QStringLiteral("tar failed");
-        return false;
-    }
-    const Run r = docker({"import", "-c", "ENV PATH=/bin", "-c", R"(CMD ["/bin/sh"])", tar, image});
-    *error = r.err;
-    return r.ok;
 }
 
 QString runContainer(const QString &name, const QStringList &options, const QString &script)
@@ -157,10 +130,8 @@ void TestDockerEngine::initTestCase()
         return;
     if (!docker({"version"}).ok)
         QSKIP("no Docker engine answers on the local socket");
-    if (!docker({"image", "inspect", image}).ok) {
-        QString error;
-        QVERIFY2(buildImage(&error), qPrintable(error));
-    }
+    QString error;
+    QVERIFY2(DockerFixture::ensureBusyboxImage(&error), qPrintable(error));
     removeTestContainers();
     m_web = runContainer("pgdeck-tst-web",
                          {"--label", "com.docker.compose.project=" + project, "--label",

@@ -85,11 +85,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_repo = m_tmp.filePath(QStringLiteral("repo"));
-        QVERIFY(QDir().mkpath(m_repo));
-        const QDir sample(qEnvironmentVariable("PGDECK_SOURCE_DIR") +
-                          QStringLiteral("/tests/docker/sample-node-app"));
-        for (const QString &f : sample.entryList(QDir::Files))
-            QVERIFY(QFile::copy(sample.filePath(f), QDir(m_repo).filePath(f)));
+        QVERIFY(DockerFixture::copySampleApp(m_repo));
         // The Docker wizard's Dockerfile, so the build job has something to build.
         QProcess init;
         init.start(qEnvironmentVariable("PGDECKCTL"),
@@ -169,12 +165,8 @@ private Q_SLOTS:
 
     void runsInContainersThroughPgdeckctl()
     {
-        QString why;
-        if (!DockerFixture::engineAvailable(&why))
-            QSKIP(qPrintable(QStringLiteral("docker engine unavailable: ") + why));
-        if (qEnvironmentVariableIsEmpty("PGDECK_TEST_DOCKER_IMAGES") &&
-            !DockerFixture::imagesPresent())
-            QSKIP("postgres:15 and node:18 are not built here: set PGDECK_TEST_DOCKER_IMAGES=1");
+        if (const QString why = DockerFixture::whyNoImages(); !why.isEmpty())
+            QSKIP(qPrintable(why));
         QString error;
         QVERIFY2(DockerFixture::ensureImages(&error), qPrintable(error));
         const QStringList runContainers{QStringLiteral("ps"), QStringLiteral("-aq"),

@@ -1,9 +1,11 @@
 #include "dockerfixture.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QUrl>
 
 namespace pgdeck::test {
@@ -119,6 +121,64 @@ bool DockerFixture::imagesPresent()
     return docker({QStringLiteral("image"), QStringLiteral("inspect"),
                    QStringLiteral("postgres:15"), QStringLiteral("node:18")},
                   nullptr, 30000);
+}
+
+QString DockerFixture::whyNoImages()
+{
+    QString why;
+    if (!engineAvailable(&why))
+        return QStringLiteral("docker engine unavailable: ") + why;
+    if (qEnvironmentVariableIsEmpty("PGDECK_TEST_DOCKER_IMAGES") && !imagesPresent())
+        return QStringLiteral("postgres:15 and node:18 are not built here: set "
+                              "PGDECK_TEST_DOCKER_IMAGES=1 to build them from Debian packages");
+    return {};
+}
+
+bool DockerFixture::copySampleApp(const QString &dir)
+{
+    const QDir sample(qEnvironmentVariable("PGDECK_SOURCE_DIR") +
+                      QStringLiteral("/tests/docker/sample-node-app"));
+    if (!sample.exists() || !QDir().mkpath(dir))
+        return false;
+    for (const QString &f : sample.entryList(QDir::Files))
+        if (!QFile::copy(sample.filePath(f), QDir(dir).filePath(f)))
+            return false;
+    return true;
+}
+
+QString DockerFixture::busyboxImage()
+{
+    return QStringLiteral("pgdeck-test/busybox:latest");
+}
+
+bool DockerFixture::ensureBusyboxImage(QString *error)
+{
+    if (docker({QStringLiteral("image"), QStringLiteral("inspect"), busyboxImage()}, nullptr,
+               30000))
+        return true;
+    const QString busybox = QStandardPaths::findExecutable(QStringLiteral("busybox"));
+    if (busybox.isEmpty()) {
+        *error = QStringLiteral("busybox not found (apt-get install busybox-static)");
+        return false;
+    }
+    QTemporaryDir dir;
+    const QString root = dir.filePath(QStringLiteral("rootfs"));
+    for (const char *sub : {"bin", "tmp", "proc", "sys", "dev", "etc"})
+        QDir().mkpath(root + QLatin1Char('/') + QLatin1String(sub));
+    QFile::copy(busybox, root + QStringLiteral("/bin/busybox"));
+    QString applets;
+    runProcess(busybox, {QStringLiteral("--list")}, 30000, &applets);
+    for (const QString &applet : applets.split(QLatin1Char('\n')))
+        if (!applet.isEmpty() && applet != QLatin1String("busybox"))
+            QFile::link(QStringLiteral("busybox"), root + QStringLiteral("/bin/") + applet);
+    const QString tar = dir.filePath(QStringLiteral("rootfs.tar"));
+    if (!runProcess(QStringLiteral("tar"),
+                    {QStringLiteral("-C"), root, QStringLiteral("-cf"), tar, QStringLiteral(".")},
+                    120000, error))
+        return false;
+    return docker({QStringLiteral("import"), QStringLiteral("-c"), QStringLiteral("ENV PATH=/bin"),
+                   QStringLiteral("-c"), QStringLiteral(R"(CMD ["/bin/sh"])"), tar, busyboxImage()},
+                  error);
 }
 
 } // namespace pgdeck::test

@@ -19,10 +19,20 @@ public:
     static bool engineAvailable(QString *why);
     // Both images are in the engine already (no build needed).
     static bool imagesPresent();
+    // Why the tests that run postgres:15 and node:18 cannot, or empty when they can: no
+    // engine, or the images absent without PGDECK_TEST_DOCKER_IMAGES=1 to build them.
+    static QString whyNoImages();
+    // Copies tests/docker/sample-node-app (a Node.js app without dependencies) into dir.
+    static bool copySampleApp(const QString &dir);
     // The engine's Unix socket: $DOCKER_HOST when it is unix://, else /var/run/docker.sock.
     static QString socketPath();
     // Path of build-images.sh, from $PGDECK_SOURCE_DIR or this file's own location.
     static QString scriptPath();
+
+    // pgdeck-test/busybox:latest: busybox-static and its applet links imported as an image,
+    // for tests that need a small running container. Built when the engine lacks it.
+    static QString busyboxImage();
+    static bool ensureBusyboxImage(QString *error);
 
     // Runs `docker args...`, stdout and stderr merged into *output. False on a non-zero
     // exit, a crash or timeoutMs passing (the client is then killed).

@@ -1,11 +1,15 @@
 // The main window on a real sandbox: inventory tree and Nodes table fill with live health.
 #include "common/windowgrabber.h"
+#include "docker/containerspage.h"
+#include "inventory/inventoryloader.h"
 #include "inventory/inventorytreemodel.h"
 #include "mainwindow.h"
 #include "nodes/nodestablemodel.h"
 #include "sandboxprocess.h"
 
+#include <QDir>
 #include <QFile>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -72,6 +76,47 @@ private Q_SLOTS:
 
         const QImage shot = WindowGrabber::grab(&w);
         QCOMPARE(shot.size(), w.size());
+
+        // The Containers page asks the Docker engine only while it is on screen.
+        auto *pages = w.containersPage()->parentWidget()->parentWidget();
+        auto *tabs = qobject_cast<QTabWidget *>(pages);
+        QVERIFY(tabs);
+        QVERIFY(!w.containersPage()->isActive());
+        tabs->setCurrentWidget(w.containersPage());
+        QVERIFY(w.containersPage()->isActive());
+        tabs->setCurrentIndex(0);
+        QVERIFY(!w.containersPage()->isActive());
+    }
+
+    void aDeployedClusterJoinsTheInventoryAndIsMonitored()
+    {
+        // What the container wizard hands over: the services' nodes, named after the project.
+        QTemporaryDir config;
+        qputenv("XDG_CONFIG_HOME", config.path().toUtf8());
+        Inventory sandbox;
+        QList<InventoryError> errors;
+        QVERIFY(InventoryLoader::load(m_sandbox.inventoryPath(), &sandbox, &errors));
+        ClusterSpec deployed = sandbox.clusters.first();
+        deployed.name = QStringLiteral("shop");
+        MainWindow w;
+        w.show();
+        QVERIFY(w.inventoryPath().isEmpty());
+        w.addDeployedCluster(deployed);
+        w.addDeployedCluster(deployed); // deploying again replaces, never duplicates
+        const QString path = QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+                                 .filePath(QStringLiteral("inventory.yaml"));
+        QCOMPARE(w.inventoryPath(), path);
+        Inventory written;
+        QVERIFY(InventoryLoader::load(path, &written, &errors));
+        QCOMPARE(written.clusters.size(), 1);
+        QCOMPARE(written.clusters.first().name, QStringLiteral("shop"));
+        const NodesTableModel *m = w.nodesModel();
+        QCOMPARE(m->rowCount(), 2);
+        const int row = m->rowOf(QStringLiteral("shop"), QStringLiteral("primary"));
+        QVERIFY(row >= 0);
+        QTRY_COMPARE_WITH_TIMEOUT(m->index(row, NodesTableModel::StateColumn).data().toString(),
+                                  QStringLiteral("up"), 20000);
+        qunsetenv("XDG_CONFIG_HOME");
     }
 
     void badInventoryNamesLineAndKeepsTheWindow()
