@@ -6,8 +6,11 @@
 // PGPASSFILE and hands the cluster to the console. Needs the locally built postgres:15 and
 // node:18 images. The Files and Run pages are saved as PNGs.
 #include "common/planrunview.h"
+#include "docker/composeactions.h"
 #include "docker/composeplanner.h"
 #include "docker/composetool.h"
+#include "docker/containersmodel.h"
+#include "docker/containerspage.h"
 #include "docker/dockerwizard.h"
 #include "docker/dockerwizardpages.h"
 #include "dockerfixture.h"
@@ -532,6 +535,58 @@ private Q_SLOTS:
         QVERIFY(other.isVisible());
         QCOMPARE(ready.size(), 0);
         grab(&other, QStringLiteral("failed"), false);
+    }
+
+    // The Containers page finds the deployed project's directory from its containers and
+    // restarts a service, then takes the project down with the volumes kept.
+    void containersPageRestartsAndTakesDown()
+    {
+        QVERIFY(m_started);
+        ContainersPage page;
+        page.resize(1200, 800);
+        page.show();
+        page.setInterval(500);
+        page.setProject(m_project);
+        page.start();
+        QTRY_VERIFY_WITH_TIMEOUT(page.model()->rowCount() == 3, 20000);
+        QVERIFY(
+            page.actions()->findChild<QPushButton *>(QStringLiteral("downButton"))->isEnabled());
+        ComposeProject project;
+        QString why;
+        QList<DockerContainer> containers;
+        for (int row = 0; row < page.model()->rowCount(); ++row)
+            containers << page.model()->container(row);
+        QVERIFY2(ComposeActions::projectFromContainers(m_project, containers, &project, &why),
+                 qPrintable(why));
+        QCOMPARE(QFileInfo(project.dir).canonicalFilePath(), QFileInfo(m_dir).canonicalFilePath());
+
+        // Restart of the selected service: the plan waits until it is healthy again.
+        for (int row = 0; row < page.model()->rowCount(); ++row)
+            if (page.model()->container(row).composeService == QLatin1String("db-replica-1"))
+                page.selectContainer(page.model()->container(row).id);
+        QSignalSpy finished(page.actions(), &ComposeActions::actionFinished);
+        page.actions()->restart();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 180000);
+        QCOMPARE(finished.first().at(0).toBool(), true);
+        auto *dialog = page.actions()->findChild<ComposeActionDialog *>();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->runView()->stepCount(), 2); // restart db-replica-1, wait until healthy
+        grab(dialog, QStringLiteral("containers-restart"), false);
+        dialog->close();
+
+        // Down keeps the volumes: the data is there for the next up.
+        finished.clear();
+        page.actions()->run(composeplans::down(project, false));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 120000);
+        QCOMPARE(finished.first().at(0).toBool(), true);
+        QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 0, 20000);
+        QString volumes;
+        QVERIFY(
+            DockerFixture::docker({QStringLiteral("volume"), QStringLiteral("ls"),
+                                   QStringLiteral("-q"), QStringLiteral("--filter"),
+                                   QStringLiteral("label=com.docker.compose.project=") + m_project},
+                                  &volumes));
+        QCOMPARE(volumes.trimmed().split(QLatin1Char('\n')).size(), 2);
     }
 };
 

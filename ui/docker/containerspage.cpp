@@ -6,6 +6,7 @@
 #include "common/healthbadgedelegate.h"
 #include "common/healthstyle.h"
 #include "common/styledlabel.h"
+#include "composeactions.h"
 #include "containersmodel.h"
 
 #include <QCheckBox>
@@ -82,6 +83,7 @@ QString shortVersion(const QString &version)
 ContainersPage::ContainersPage(QWidget *parent)
     : QWidget(parent)
     , m_projectCombo(new QComboBox(this))
+    , m_actions(new ComposeActions(this))
     , m_engineLabel(new QLabel(this))
     , m_staleBanner(staleBanner(this))
     , m_stack(new QStackedWidget(this))
@@ -118,6 +120,8 @@ ContainersPage::ContainersPage(QWidget *parent)
     header->addSpacing(16);
     header->addWidget(projectLabel);
     header->addWidget(m_projectCombo);
+    header->addSpacing(8);
+    header->addWidget(m_actions);
     header->addStretch(1);
     header->addWidget(m_engineLabel);
 
@@ -464,6 +468,7 @@ void ContainersPage::updateTable()
     // user's, so it is put back rather than lost.
     m_updatingTable = true;
     m_model->setContainers(shown);
+    updateActions();
     const int row = m_model->rowOf(m_selectedId);
     if (row >= 0 && m_table->selectionModel()->selectedRows().value(0).row() != row)
         m_table->selectRow(row);
@@ -525,6 +530,15 @@ void ContainersPage::selectContainer(const QString &id)
         m_table->selectRow(row);
 }
 
+void ContainersPage::updateActions()
+{
+    QString service;
+    for (const DockerContainer &c : std::as_const(m_all))
+        if (c.id == m_selectedId)
+            service = c.composeService;
+    m_actions->setProject(m_project, m_all, service);
+}
+
 void ContainersPage::onSelectionChanged()
 {
     if (m_updatingTable)
@@ -534,6 +548,7 @@ void ContainersPage::onSelectionChanged()
     if (id == m_selectedId)
         return;
     m_selectedId = id;
+    updateActions();
     showDetails();
     refreshCharts();
     restartLogs();

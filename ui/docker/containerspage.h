@@ -20,6 +20,7 @@ class QTableView;
 
 namespace pgdeck {
 
+class ComposeActions;
 class ContainersModel;
 class EmptyStateWidget;
 class ResourceChartView;
@@ -66,6 +67,7 @@ public:
     bool isFollowing() const;
 
     ContainersModel *model() const { return m_model; }
+    ComposeActions *actions() const { return m_actions; }
     bool hasData() const { return m_hasData; } // a list was shown for this engine
     bool isEngineReachable() const { return m_error.isEmpty() && m_hasData; }
     QString engineError() const { return m_error; } // the last failure, empty after success
@@ -105,6 +107,7 @@ private:
     void showEngineFailure(const QString &message);
     void updateProjects();
     void updateTable();
+    void updateActions();
     void sampleStats();
     void pruneHistories();
     void onSelectionChanged();
@@ -138,6 +141,7 @@ private:
     bool m_updatingTable = false;
 
     QComboBox *m_projectCombo;
+    ComposeActions *m_actions;
     QLabel *m_engineLabel;
     QLabel *m_staleBanner;
     QStackedWidget *m_stack;
