@@ -1,11 +1,16 @@
 #include "dockerfixture.h"
 
+#include "sandbox/sandbox.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QUrl>
 
 namespace pgdeck::test {
@@ -131,7 +136,42 @@ QString DockerFixture::whyNoImages()
     if (qEnvironmentVariableIsEmpty("PGDECK_TEST_DOCKER_IMAGES") && !imagesPresent())
         return QStringLiteral("postgres:15 and node:18 are not built here: set "
                               "PGDECK_TEST_DOCKER_IMAGES=1 to build them from Debian packages");
+    if (const QString problem = networkingProblem(); !problem.isEmpty())
+        return QStringLiteral("this engine's containers cannot be reached on 127.0.0.1: ") +
+               problem;
     return {};
+}
+
+QString DockerFixture::networkingProblem()
+{
+    static const QString problem = [] {
+        QString error;
+        if (!ensureBusyboxImage(&error))
+            return error;
+        const int port =
+            Sandbox::findFreePorts(43000 + QRandomGenerator::global()->bounded(4000), 1);
+        QString id;
+        // A web server in a container, published on loopback the way generated files do.
+        if (!docker({QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--rm"),
+                     QStringLiteral("-p"), QStringLiteral("127.0.0.1:%1:8080").arg(port),
+                     busyboxImage(), QStringLiteral("httpd"), QStringLiteral("-f"),
+                     QStringLiteral("-p"), QStringLiteral("8080"), QStringLiteral("-h"),
+                     QStringLiteral("/")},
+                    &id, 60000))
+            return QStringLiteral("docker run -p failed: ") + id.trimmed();
+        bool reached = false;
+        for (int attempt = 0; attempt < 50 && !reached; ++attempt) {
+            QTcpSocket socket;
+            socket.connectToHost(QStringLiteral("127.0.0.1"), quint16(port));
+            reached = socket.waitForConnected(200);
+            if (!reached)
+                QThread::msleep(100);
+        }
+        docker({QStringLiteral("rm"), QStringLiteral("-f"), id.trimmed()});
+        return reached ? QString()
+                       : QStringLiteral("a published port (127.0.0.1:%1) never answered").arg(port);
+    }();
+    return problem;
 }
 
 bool DockerFixture::copySampleApp(const QString &dir)

@@ -22,6 +22,10 @@ public:
     // Why the tests that run postgres:15 and node:18 cannot, or empty when they can: no
     // engine, or the images absent without PGDECK_TEST_DOCKER_IMAGES=1 to build them.
     static QString whyNoImages();
+    // Whether containers here can publish a port on 127.0.0.1 and use the host's network
+    // (what compose deployments and local pipeline runs need): empty when they can, else
+    // what went wrong. Probed once per process with the busybox image.
+    static QString networkingProblem();
     // Copies tests/docker/sample-node-app (a Node.js app without dependencies) into dir.
     static bool copySampleApp(const QString &dir);
     // The engine's Unix socket: $DOCKER_HOST when it is unix://, else /var/run/docker.sock.
