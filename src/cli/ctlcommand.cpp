@@ -157,6 +157,16 @@ Commands:
                     repository, the PostgreSQL service of the test job on 127.0.0.1, each
                     step with its status, duration and output, in containers of the jobs'
                     images when Docker answers. Login, push and deploy are skipped.
+  pipeline runs|trigger|watch --service github|gitlab|jenkins|circleci --repo R
+        [--workflow F] [--url BASE] [--limit N] [--json] [--branch B] [--param K=V]...
+        [--run ID] [--watch] [--logs] [--interval S]
+                    The pipeline's runs on the CI service: list them, start one (workflow
+                    dispatch, pipeline trigger, build with parameters), follow a run job by
+                    job until it ends (exit 0 only on success), --logs prints the failed
+                    jobs' logs. R: owner/repo (GitHub), a project id or path (GitLab), a job
+                    (Jenkins, with --url), a slug like gh/owner/repo (CircleCI). Tokens come
+                    from GITHUB_TOKEN, GITLAB_TOKEN, JENKINS_USER + JENKINS_TOKEN or
+                    CIRCLECI_TOKEN; rate limits are waited out.
   pipeline validate [--dir D]
                     Checks every pipeline file in the repository as its system reads it
                     (keys, job graph, steps) and lists the secrets they read.
@@ -340,6 +350,21 @@ CtlCommand::CtlCommand(QObject *parent)
          QStringLiteral("pipeline init: commit the files on a new branch (never pushed).")},
         {QStringLiteral("git-branch"), QStringLiteral("pipeline init --commit: the branch."),
          QStringLiteral("name")},
+        {QStringLiteral("service"),
+         QStringLiteral("pipeline: github, gitlab, jenkins or circleci."), QStringLiteral("name")},
+        {QStringLiteral("repo"), QStringLiteral("pipeline: the project on the CI service."),
+         QStringLiteral("name")},
+        {QStringLiteral("workflow"), QStringLiteral("pipeline (GitHub): the workflow file."),
+         QStringLiteral("file")},
+        {QStringLiteral("url"), QStringLiteral("pipeline: the service's API address."),
+         QStringLiteral("url")},
+        {QStringLiteral("limit"), QStringLiteral("pipeline runs: how many (10)."),
+         QStringLiteral("n")},
+        {QStringLiteral("param"), QStringLiteral("pipeline trigger: KEY=VALUE, repeatable."),
+         QStringLiteral("pair")},
+        {QStringLiteral("run"), QStringLiteral("pipeline watch: the run (default: the newest)."),
+         QStringLiteral("id")},
+        {QStringLiteral("logs"), QStringLiteral("pipeline watch: print the failed jobs' logs.")},
         {QStringLiteral("containers"),
          QStringLiteral("pipeline run-local: in containers of the jobs' images.")},
         {QStringLiteral("no-containers"),

@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QTextStream>
 
+#include <memory>
+
 namespace pgdeck {
 
 class Plan;
@@ -12,6 +14,7 @@ struct PatroniClusterSpec;
 struct PatroniSnapshot;
 struct Deployment;
 struct GeneratedFile;
+class CiClient;
 struct PipelineSpec;
 enum class CiSystem;
 struct ComposeProject;
@@ -75,7 +78,12 @@ private:
     int pipeline(const QStringList &args);                           // pipelinecommand.cpp
     bool pipelineSpec(PipelineSpec *spec, QList<CiSystem> *systems); // pipelinecommand.cpp
     int pipelineValidate(const QString &dir);                        // pipelinecommand.cpp
-    int pipelineRunLocal(const QString &dir);                        // pipelinecommand.cpp
+    int pipelineRunLocal(const QString &dir);
+    std::unique_ptr<CiClient> ciClient();                 // pipelineservicecommand.cpp
+    int pipelineRuns();                                   // pipelineservicecommand.cpp
+    int pipelineTrigger();                                // pipelineservicecommand.cpp
+    int pipelineWatch();                                  // pipelineservicecommand.cpp
+    int watchRun(CiClient *client, const QString &runId); // pipelinecommand.cpp
     bool dockerComposeProject(ComposeProject *project, ComposeFile *file);
     // The inventory named by -i, else the sandbox's (of `defaultShape`, or --dir).
     bool loadInventory(SandboxShape defaultShape, Inventory *inventory, QString *path);

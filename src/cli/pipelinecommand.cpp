@@ -65,8 +65,15 @@ int CtlCommand::pipeline(const QStringList &args)
         return pipelineValidate(dir);
     if (action == QLatin1String("run-local") && args.size() == 1)
         return pipelineRunLocal(dir);
+    if (action == QLatin1String("runs") && args.size() == 1)
+        return pipelineRuns();
+    if (action == QLatin1String("trigger") && args.size() == 1)
+        return pipelineTrigger();
+    if (action == QLatin1String("watch") && args.size() == 1)
+        return pipelineWatch();
     if (action != QLatin1String("init") || args.size() != 1)
-        return usage(QStringLiteral("pipeline takes init, validate or run-local"));
+        return usage(
+            QStringLiteral("pipeline takes init, validate, run-local, runs, trigger or watch"));
 
     PipelineSpec spec;
     QList<CiSystem> systems;
