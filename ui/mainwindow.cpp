@@ -17,6 +17,8 @@
 #include "patroni/patronipage.h"
 #include "patroni/patronitopology.h"
 #include "patroni/patroniwizard.h"
+#include "pipeline/pipelinespage.h"
+#include "pipeline/pipelinewizard.h"
 #include "rebalance/rebalancewizard.h"
 #include "replication/addreplicawizard.h"
 #include "replication/promotedialog.h"
@@ -67,6 +69,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_shardsPage(new ShardsPage)
     , m_patroniPage(new PatroniPage)
     , m_containersPage(new ContainersPage)
+    , m_pipelinesPage(new PipelinesPage)
     , m_refreshTimer(new QTimer(this))
     , m_saveTimer(new QTimer(this))
     , m_rotateTimer(new QTimer(this))
@@ -104,12 +107,17 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_shardsPage, tr("Shards"));
     m_pages->addTab(m_patroniPage, tr("Patroni"));
     m_pages->addTab(m_containersPage, tr("Containers"));
-    // The engine is asked only while the page is on screen.
+    m_pages->addTab(m_pipelinesPage, tr("Pipelines"));
+    // The Docker engine and the CI service are asked only while their page is on screen.
     connect(m_pages, &QTabWidget::currentChanged, this, [this] {
         if (m_pages->currentWidget() == m_containersPage)
             m_containersPage->start();
         else
             m_containersPage->stop();
+        if (m_pages->currentWidget() == m_pipelinesPage)
+            m_pipelinesPage->start();
+        else
+            m_pipelinesPage->stop();
     });
     // After an action, ask Patroni again at once rather than at the next beat.
     connect(m_patroniPage, &PatroniPage::refreshRequested, this, [this] {
@@ -188,6 +196,13 @@ void MainWindow::createMenus()
         ->setObjectName(QStringLiteral("createPatroniAction"));
     file->addAction(tr("New Container &Deployment…"), this, &MainWindow::openDockerWizard)
         ->setObjectName(QStringLiteral("newDeploymentAction"));
+    file->addAction(tr("New CI/CD &Pipeline…"), this,
+                    [this] {
+                        auto *wizard = new PipelineWizard(this);
+                        wizard->setAttribute(Qt::WA_DeleteOnClose);
+                        wizard->show();
+                    })
+        ->setObjectName(QStringLiteral("newPipelineAction"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);

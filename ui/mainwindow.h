@@ -26,6 +26,7 @@ class HistoryStore;
 class OverviewPage;
 class PatroniPage;
 class ContainersPage;
+class PipelinesPage;
 class ReplicationPage;
 class InventoryTreeModel;
 class MonitorThread;
@@ -62,6 +63,7 @@ public:
     EventsPage *eventsPage() const { return m_eventsPage; }
     PatroniPage *patroniPage() const { return m_patroniPage; }
     ContainersPage *containersPage() const { return m_containersPage; }
+    PipelinesPage *pipelinesPage() const { return m_pipelinesPage; }
     // A deployment's PostgreSQL services join the inventory (the open one, else the one in
     // the config directory) and are shown.
     void addDeployedCluster(const ClusterSpec &cluster);
@@ -134,6 +136,7 @@ private:
     QHash<QString, EventDetector> m_detectors; // per cluster
     PatroniPage *m_patroniPage;
     ContainersPage *m_containersPage;
+    PipelinesPage *m_pipelinesPage;
     QHash<QString, PatroniWatcher *> m_patroniWatchers; // per Patroni cluster
     QHash<QString, PatroniEventDetector> m_patroniDetectors;
     QHash<QString, PatroniSnapshot> m_patroniSnapshots;

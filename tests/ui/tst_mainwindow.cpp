@@ -5,6 +5,7 @@
 #include "inventory/inventorytreemodel.h"
 #include "mainwindow.h"
 #include "nodes/nodestablemodel.h"
+#include "pipeline/pipelinespage.h"
 #include "sandboxprocess.h"
 
 #include <QDir>
@@ -84,8 +85,12 @@ private Q_SLOTS:
         QVERIFY(!w.containersPage()->isActive());
         tabs->setCurrentWidget(w.containersPage());
         QVERIFY(w.containersPage()->isActive());
+        tabs->setCurrentWidget(w.pipelinesPage()); // not connected to a service: says so
+        QVERIFY(!w.containersPage()->isActive());
+        QVERIFY(w.pipelinesPage()->isActive());
         tabs->setCurrentIndex(0);
         QVERIFY(!w.containersPage()->isActive());
+        QVERIFY(!w.pipelinesPage()->isActive());
     }
 
     void aDeployedClusterJoinsTheInventoryAndIsMonitored()

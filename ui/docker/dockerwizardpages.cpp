@@ -1,5 +1,6 @@
 #include "dockerwizardpages.h"
 
+#include "common/diffhighlighter.h"
 #include "dockerwizard.h"
 
 #include "common/pgpassfile.h"
@@ -30,7 +31,6 @@
 #include <QRadioButton>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QSyntaxHighlighter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -156,32 +156,6 @@ QString homeRelative(const QString &path)
 }
 
 } // namespace
-
-// Colours a unified diff: additions green, removals red, hunk headers blue.
-class DiffHighlighter : public QSyntaxHighlighter {
-public:
-    using QSyntaxHighlighter::QSyntaxHighlighter;
-
-protected:
-    void highlightBlock(const QString &text) override
-    {
-        QTextCharFormat format;
-        if (text.startsWith(QLatin1String("+++")) || text.startsWith(QLatin1String("---"))) {
-            format.setFontWeight(QFont::Bold);
-        } else if (text.startsWith(QLatin1Char('+'))) {
-            format.setForeground(kGreen);
-            format.setBackground(QColor(0xe8, 0xf5, 0xe9));
-        } else if (text.startsWith(QLatin1Char('-'))) {
-            format.setForeground(kRed);
-            format.setBackground(QColor(0xff, 0xeb, 0xee));
-        } else if (text.startsWith(QLatin1String("@@"))) {
-            format.setForeground(kBlue);
-        } else {
-            return;
-        }
-        setFormat(0, int(text.size()), format);
-    }
-};
 
 // --- project ----------------------------------------------------------------------------
 
