@@ -182,7 +182,8 @@ int CtlCommand::pipelineRunLocal(const QString &dir)
         }
         options.pgOsUser = Sandbox::defaultOsUser();
     }
-    options.pgPort = Sandbox::findFreePorts(55400 + QRandomGenerator::global()->bounded(2000), 1);
+    // Below the ephemeral range (32768+), where outgoing connections take their ports.
+    options.pgPort = Sandbox::findFreePorts(27000 + QRandomGenerator::global()->bounded(2000), 1);
     options.scratchDir = QDir::temp().filePath(
         QStringLiteral("pgdeck-run-%1")
             .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0')));

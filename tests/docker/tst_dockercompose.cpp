@@ -132,7 +132,7 @@ private Q_SLOTS:
         QVERIFY2(DockerFixture::ensureImages(&error), qPrintable(error));
         QVERIFY2(!ComposeTool::detect(nullptr, &error).isEmpty(), qPrintable(error));
         m_project = QStringLiteral("pgdecktest%1").arg(QRandomGenerator::global()->bounded(100000));
-        m_port = Sandbox::findFreePorts(47000 + QRandomGenerator::global()->bounded(3000), 2);
+        m_port = Sandbox::findFreePorts(24000 + QRandomGenerator::global()->bounded(1500), 2);
         m_appPort = Sandbox::findFreePorts(m_port + 10, 1);
         m_dir = m_tmp.filePath(QStringLiteral("app"));
         m_otherDir = m_tmp.filePath(QStringLiteral("other"));

@@ -54,7 +54,7 @@ class TestPipelineRun : public QObject {
             o.pgBinDir = Sandbox::findBinDir(&error);
             o.pgOsUser = Sandbox::defaultOsUser();
         }
-        o.pgPort = Sandbox::findFreePorts(52000 + QRandomGenerator::global()->bounded(3000), 1);
+        o.pgPort = Sandbox::findFreePorts(26000 + QRandomGenerator::global()->bounded(1500), 1);
         o.scratchDir = m_tmp.filePath(
             QStringLiteral("pgdeck-run-%1").arg(QRandomGenerator::global()->bounded(1000000)));
         return o;

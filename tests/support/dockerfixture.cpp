@@ -149,7 +149,7 @@ QString DockerFixture::networkingProblem()
         if (!ensureBusyboxImage(&error))
             return error;
         const int port =
-            Sandbox::findFreePorts(43000 + QRandomGenerator::global()->bounded(4000), 1);
+            Sandbox::findFreePorts(21000 + QRandomGenerator::global()->bounded(1000), 1);
         QString id;
         // A web server in a container, published on loopback the way generated files do.
         if (!docker({QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--rm"),

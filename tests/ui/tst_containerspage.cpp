@@ -6,6 +6,7 @@
 #include "docker/containersmodel.h"
 #include "docker/containerspage.h"
 #include "dockerfixture.h"
+#include "sandbox/sandbox.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -13,8 +14,8 @@
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QPointer>
+#include <QRandomGenerator>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -111,10 +112,10 @@ private:
     QList<QPointer<QLocalSocket>> m_sockets;
 };
 
+// Below the ephemeral range, away from the ports the PostgreSQL fixtures take.
 int freePort()
 {
-    QTcpServer probe;
-    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
+    return Sandbox::findFreePorts(23500 + QRandomGenerator::global()->bounded(1000), 1);
 }
 
 QStringList logLines(const ContainersPage &page)

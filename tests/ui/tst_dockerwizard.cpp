@@ -158,7 +158,7 @@ private Q_SLOTS:
         QVERIFY2(!ComposeTool::detect(nullptr, &error).isEmpty(), qPrintable(error));
 
         m_project = QStringLiteral("pgdeckwiz%1").arg(QRandomGenerator::global()->bounded(100000));
-        m_port = Sandbox::findFreePorts(45000 + QRandomGenerator::global()->bounded(2000), 2);
+        m_port = Sandbox::findFreePorts(22000 + QRandomGenerator::global()->bounded(1500), 2);
         m_appPort = Sandbox::findFreePorts(m_port + 10, 1);
         m_dir = m_tmp.filePath(QStringLiteral("Sample-App"));
         m_otherDir = m_tmp.filePath(QStringLiteral("other"));
