@@ -178,9 +178,13 @@ void PipelineRepositoryPage::inspectDirectory()
     } else if (!QFileInfo(dir).isDir()) {
         setColoredText(m_directoryNote, tr("%1 is not a directory.").arg(dir), kRed);
     } else {
-        // One local `git rev-parse`: quick enough to ask as the user types.
-        QString error;
-        m_isGit = GitRepo(dir).isRepository(&error);
+        // As the user types: a look for .git here or above (a directory, or a file in a
+        // worktree) instead of running git on the GUI thread; the commit itself asks git.
+        for (QDir d(dir); !m_isGit;) {
+            m_isGit = QFileInfo::exists(d.filePath(QStringLiteral(".git")));
+            if (!d.cdUp())
+                break;
+        }
         setColoredText(m_directoryNote,
                        m_isGit ? tr("A git working tree: the files can be committed on a new "
                                     "branch (never pushed).")
