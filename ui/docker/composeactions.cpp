@@ -74,10 +74,12 @@ bool ComposeActions::projectFromContainers(const QString &name,
         }
         project->dir = dir;
         project->name = name;
-        QString error;
-        project->compose = ComposeTool::detect(nullptr, &error);
+        // Which Compose is installed does not change while the console runs: asked once.
+        static QString detectError;
+        static const QStringList compose = ComposeTool::detect(nullptr, &detectError);
+        project->compose = compose;
         if (project->compose.isEmpty()) {
-            *why = error;
+            *why = detectError;
             return false;
         }
         if (!QFileInfo::exists(project->composeFile())) {
