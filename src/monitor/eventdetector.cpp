@@ -58,28 +58,28 @@ QList<MonitorEvent> EventDetector::update(const NodeStatus &s)
 
         mem.role = role;
 
-        // Standbys attached to this node.
-        if (prev.hasSample() && !prev.stale) {
-            for (const StandbyLag &l : s.standbyLags) {
-                const bool known =
-                    std::any_of(prev.standbyLags.cbegin(), prev.standbyLags.cend(),
-                                [&](const StandbyLag &p) { return p.name == l.name; });
-                if (!known)
-                    events << make(s, Sev::Info, K::StandbyAppeared, l.name,
-                                   QStringLiteral("standby %1 (%2) started streaming from %3")
-                                       .arg(l.name, l.clientAddr, s.node));
+        // Standbys attached to this node, compared with the last fresh sample: a stale
+        // sample in between must not swallow an arrival or a departure.
+        if (!s.stale) {
+            QStringList names;
+            for (const StandbyLag &l : s.standbyLags)
+                names << l.name;
+            if (mem.standbysKnown) {
+                for (const StandbyLag &l : s.standbyLags)
+                    if (!mem.standbys.contains(l.name))
+                        events << make(s, Sev::Info, K::StandbyAppeared, l.name,
+                                       QStringLiteral("standby %1 (%2) started streaming from %3")
+                                           .arg(l.name, l.clientAddr, s.node));
+                for (const QString &name : std::as_const(mem.standbys))
+                    if (!names.contains(name)) {
+                        events << make(s, Sev::Warning, K::StandbyVanished, name,
+                                       QStringLiteral("standby %1 no longer streams from %2")
+                                           .arg(name, s.node));
+                        mem.lagHigh.remove(name);
+                    }
             }
-            for (const StandbyLag &p : prev.standbyLags) {
-                const bool still =
-                    std::any_of(s.standbyLags.cbegin(), s.standbyLags.cend(),
-                                [&](const StandbyLag &l) { return p.name == l.name; });
-                if (!still) {
-                    events << make(
-                        s, Sev::Warning, K::StandbyVanished, p.name,
-                        QStringLiteral("standby %1 no longer streams from %2").arg(p.name, s.node));
-                    mem.lagHigh.remove(p.name);
-                }
-            }
+            mem.standbys = names;
+            mem.standbysKnown = true;
         }
 
         // Lag thresholds, with the transition back reported too.

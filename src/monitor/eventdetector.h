@@ -24,7 +24,9 @@ private:
     struct Memory {
         NodeStatus last;
         bool seen = false;
-        int role = -1; // last role from a fresh sample: 0 primary, 1 standby, -1 unknown
+        int role = -1;        // last role from a fresh sample: 0 primary, 1 standby, -1 unknown
+        QStringList standbys; // streaming from this node at the last fresh sample
+        bool standbysKnown = false;
         QHash<QString, bool> lagHigh;       // per standby
         QHash<QString, QString> slotStatus; // per slot
     };

@@ -108,6 +108,22 @@ private Q_SLOTS:
         QCOMPARE(e[0].subject, QStringLiteral("s1"));
     }
 
+    void aStaleSampleDoesNotHideAStandbyChange()
+    {
+        EventDetector d;
+        NodeStatus p = up(QStringLiteral("p"));
+        p.standbyLags = {lag(QStringLiteral("s1"), 0), lag(QStringLiteral("s2"), 0)};
+        d.update(p);
+        NodeStatus stale = p;
+        stale.stale = true; // sampling timed out; the old figures are kept
+        QVERIFY(d.update(stale).isEmpty());
+        p.standbyLags = {lag(QStringLiteral("s2"), 0), lag(QStringLiteral("s3"), 0)};
+        const QList<MonitorEvent> e = d.update(p);
+        QCOMPARE(kinds(e), (QList<K>{K::StandbyAppeared, K::StandbyVanished}));
+        QCOMPARE(e[0].subject, QStringLiteral("s3"));
+        QCOMPARE(e[1].subject, QStringLiteral("s1"));
+    }
+
     void lagThresholdsBothWays()
     {
         MonitorSettings m;

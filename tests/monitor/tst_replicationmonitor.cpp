@@ -129,6 +129,10 @@ private Q_SLOTS:
         probe.start();
         QTRY_COMPARE_WITH_TIMEOUT(probe.status(QStringLiteral("standby1")).health(),
                                   NodeStatus::Health::Up, 15000);
+        // The primary must have been sampled with both streams before one can vanish: on a
+        // loaded machine its first sample can come after the standby's.
+        QTRY_VERIFY_WITH_TIMEOUT(probe.status(QStringLiteral("primary")).standbyLags.size() == 2,
+                                 15000);
 
         const int pid = postmasterPid(1);
         QVERIFY(pid > 0);
@@ -158,6 +162,7 @@ private Q_SLOTS:
                                                         e.subject == QLatin1String("standby1");
                                              }),
                                  60000);
+        qInfo("the primary saw standby1's stream end %lld ms after kill -9", clock.elapsed());
 
         // A killed postmaster stays a zombie until its parent reaps it, and PostgreSQL
         // refuses to start while the pid in postmaster.pid exists.
