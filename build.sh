@@ -14,6 +14,7 @@ PACKAGES=(
   postgresql postgresql-contrib
   openssh-server openssh-client
   patroni etcd-server python3-etcd python3-pysyncobj
+  qtkeychain-qt6-dev gnome-keyring dbus-daemon
   libcurl4-openssl-dev docker.io docker-compose mmdebstrap busybox-static
   yamllint
   fonts-dejavu-core xvfb xauth

@@ -166,7 +166,11 @@ Commands:
                     jobs' logs. R: owner/repo (GitHub), a project id or path (GitLab), a job
                     (Jenkins, with --url), a slug like gh/owner/repo (CircleCI). Tokens come
                     from GITHUB_TOKEN, GITLAB_TOKEN, JENKINS_USER + JENKINS_TOKEN or
-                    CIRCLECI_TOKEN; rate limits are waited out.
+                    CIRCLECI_TOKEN, else from the OS keychain; rate limits are waited out.
+  pipeline token set|forget --service S [--url BASE]
+                    Stores the service's token in the OS keychain (read from standard
+                    input, without echo on a terminal; Jenkins: the user, then the API
+                    token), or removes it. One entry per service and API server.
   pipeline validate [--dir D]
                     Checks every pipeline file in the repository as its system reads it
                     (keys, job graph, steps) and lists the secrets they read.

@@ -80,6 +80,7 @@ private:
     int pipelineValidate(const QString &dir);                        // pipelinecommand.cpp
     int pipelineRunLocal(const QString &dir);
     std::unique_ptr<CiClient> ciClient();                 // pipelineservicecommand.cpp
+    int pipelineToken(const QString &action);             // pipelineservicecommand.cpp
     int pipelineRuns();                                   // pipelineservicecommand.cpp
     int pipelineTrigger();                                // pipelineservicecommand.cpp
     int pipelineWatch();                                  // pipelineservicecommand.cpp

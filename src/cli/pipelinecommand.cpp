@@ -71,9 +71,12 @@ int CtlCommand::pipeline(const QStringList &args)
         return pipelineTrigger();
     if (action == QLatin1String("watch") && args.size() == 1)
         return pipelineWatch();
+    if (action == QLatin1String("token") && args.size() == 2 &&
+        (args[1] == QLatin1String("set") || args[1] == QLatin1String("forget")))
+        return pipelineToken(args[1]);
     if (action != QLatin1String("init") || args.size() != 1)
-        return usage(
-            QStringLiteral("pipeline takes init, validate, run-local, runs, trigger or watch"));
+        return usage(QStringLiteral("pipeline takes init, validate, run-local, runs, trigger, "
+                                    "watch or token set|forget"));
 
     PipelineSpec spec;
     QList<CiSystem> systems;

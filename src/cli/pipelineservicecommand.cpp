@@ -1,12 +1,13 @@
 // pgdeckctl pipeline runs|trigger|watch: the pipeline's runs on GitHub Actions, GitLab CI,
 // Jenkins or CircleCI — start one, follow it job by job, read the failed jobs' logs.
-// Credentials come from the environment only (GITHUB_TOKEN, GITLAB_TOKEN, JENKINS_USER and
-// JENKINS_TOKEN, CIRCLECI_TOKEN).
+// Credentials come from the environment (GITHUB_TOKEN, GITLAB_TOKEN, JENKINS_USER and
+// JENKINS_TOKEN, CIRCLECI_TOKEN), else from the OS keychain (pgdeckctl pipeline token set).
 #include "ctlcommand.h"
 #include "statuscommand.h"
 #include "texttable.h"
 
 #include "pipeline/circleciclient.h"
+#include "pipeline/credentialstore.h"
 #include "pipeline/githubclient.h"
 #include "pipeline/gitlabclient.h"
 #include "pipeline/jenkinsclient.h"
@@ -21,6 +22,10 @@
 #include <QTimer>
 
 #include <memory>
+
+#include <cstdio>
+#include <termios.h>
+#include <unistd.h>
 
 namespace pgdeck {
 
@@ -89,6 +94,91 @@ const char *colour(const QString &status)
 
 } // namespace
 
+namespace {
+
+// The credentials a service needs, in the order `pipeline token set` reads them.
+QStringList credentialVariables(const QString &service)
+{
+    if (service == QLatin1String("github"))
+        return {GitHubClient::tokenVariable()};
+    if (service == QLatin1String("gitlab"))
+        return {GitLabClient::tokenVariable()};
+    if (service == QLatin1String("jenkins"))
+        return {JenkinsClient::userVariable(), JenkinsClient::tokenVariable()};
+    if (service == QLatin1String("circleci"))
+        return {CircleCiClient::tokenVariable()};
+    return {};
+}
+
+QUrl defaultApiBase(const QString &service)
+{
+    if (service == QLatin1String("github"))
+        return GitHubClient::defaultBaseUrl();
+    if (service == QLatin1String("gitlab"))
+        return GitLabClient::defaultBaseUrl();
+    if (service == QLatin1String("circleci"))
+        return CircleCiClient::defaultBaseUrl();
+    return {}; // Jenkins has no public default: --url is required
+}
+
+// One line from stdin; without echo when it is a terminal, since it is a secret.
+QString readSecretLine(const QString &prompt)
+{
+    const bool tty = ::isatty(STDIN_FILENO);
+    termios saved{};
+    if (tty) {
+        std::fprintf(stderr, "%s: ", qPrintable(prompt));
+        std::fflush(stderr);
+        ::tcgetattr(STDIN_FILENO, &saved);
+        termios quiet = saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    char buffer[8192];
+    const bool got = std::fgets(buffer, sizeof buffer, stdin) != nullptr;
+    if (tty) {
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        std::fputc('\n', stderr);
+    }
+    return got ? QString::fromUtf8(buffer).trimmed() : QString();
+}
+
+} // namespace
+
+int CtlCommand::pipelineToken(const QString &action)
+{
+    const QString service = m_parser.value(QStringLiteral("service"));
+    const QStringList variables = credentialVariables(service);
+    if (variables.isEmpty())
+        return usage(QStringLiteral("--service takes github, gitlab, jenkins or circleci"));
+    const QUrl base = m_parser.isSet(QStringLiteral("url"))
+                          ? QUrl(m_parser.value(QStringLiteral("url")))
+                          : defaultApiBase(service);
+    if (base.isEmpty())
+        return usage(QStringLiteral("Jenkins needs --url, the server's address"));
+    for (const QString &variable : variables) {
+        const QString entry = CredentialStore::entryName(variable, base);
+        QString error;
+        if (action == QLatin1String("forget")) {
+            error = CredentialStore::removeNow(entry);
+        } else {
+            const QString secret = readSecretLine(variable);
+            if (secret.isEmpty()) {
+                m_err << "pgdeckctl: no value for " << variable << " on standard input\n";
+                return 1;
+            }
+            error = CredentialStore::writeNow(entry, secret);
+        }
+        if (!error.isEmpty()) {
+            m_err << "pgdeckctl: " << entry << ": " << error << "\n";
+            return 1;
+        }
+        m_out << (action == QLatin1String("forget") ? "forgotten: " : "stored in the keychain: ")
+              << entry << "\n";
+    }
+    return 0;
+}
+
 std::unique_ptr<CiClient> CtlCommand::ciClient()
 {
     const QString service = m_parser.value(QStringLiteral("service"));
@@ -100,10 +190,22 @@ std::unique_ptr<CiClient> CtlCommand::ciClient()
         return nullptr;
     }
     const QUrl base(m_parser.value(QStringLiteral("url")));
+    const QUrl apiBase = base.isEmpty() ? defaultApiBase(service) : base;
+    // The environment first, then the keychain entry for this service and server.
     const auto need = [&](const QString &variable) {
-        const QString value = CiClient::tokenFromEnvironment(variable);
+        QString value = CiClient::tokenFromEnvironment(variable);
+        if (!value.isEmpty())
+            return value;
+        QString error;
+        const QString entry = CredentialStore::entryName(variable, apiBase);
+        value = CredentialStore::readNow(entry, &error);
         if (value.isEmpty())
-            m_err << "pgdeckctl: set " << variable << " (never given on the command line)\n";
+            m_err << "pgdeckctl: set " << variable
+                  << " (never given on the command line), or store it with `pgdeckctl "
+                     "pipeline token set --service "
+                  << service << "`"
+                  << (error.isEmpty() ? QString() : QStringLiteral(" (") + error + QLatin1Char(')'))
+                  << "\n";
         return value;
     };
     std::unique_ptr<CiClient> client;

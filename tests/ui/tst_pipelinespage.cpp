@@ -1,5 +1,6 @@
 #include "fakeciserver.h"
 #include "pipeline/cirunsmodel.h"
+#include "pipeline/credentialstore.h"
 #include "pipeline/pipelinespage.h"
 
 #include <QAbstractItemModelTester>
@@ -131,6 +132,64 @@ private Q_SLOTS:
         grab();
     }
 
+    void otherServicesListRunsJobsAndLogs_data()
+    {
+        QTest::addColumn<int>("service");
+        QTest::addColumn<QString>("repository");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QStringList>("credentials"); // variable=value
+        QTest::newRow("GitLab") << int(PipelinesPage::Service::GitLab)
+                                << FakeCiServer::gitLabProjectPath()
+                                << QStringLiteral("/gitlab/api/v4")
+                                << QStringList{QStringLiteral("GITLAB_TOKEN=") +
+                                               FakeCiServer::gitLabToken()};
+        QTest::newRow("Jenkins") << int(PipelinesPage::Service::Jenkins)
+                                 << FakeCiServer::jenkinsJob() << QStringLiteral("/jenkins")
+                                 << QStringList{QStringLiteral("JENKINS_USER=") +
+                                                    FakeCiServer::jenkinsUser(),
+                                                QStringLiteral("JENKINS_TOKEN=") +
+                                                    FakeCiServer::jenkinsToken()};
+        QTest::newRow("CircleCI") << int(PipelinesPage::Service::CircleCi)
+                                  << FakeCiServer::circleCiSlug()
+                                  << QStringLiteral("/circleci/api/v2")
+                                  << QStringList{QStringLiteral("CIRCLECI_TOKEN=") +
+                                                 FakeCiServer::circleCiToken()};
+    }
+    void otherServicesListRunsJobsAndLogs()
+    {
+        QFETCH(int, service);
+        QFETCH(QString, repository);
+        QFETCH(QString, path);
+        QFETCH(QStringList, credentials);
+        QStringList variables;
+        for (const QString &c : std::as_const(credentials)) {
+            const QString name = c.section(QLatin1Char('='), 0, 0);
+            variables << name;
+            qputenv(name.toLatin1().constData(), c.section(QLatin1Char('='), 1).toUtf8());
+        }
+        const auto unset = qScopeGuard([&] {
+            for (const QString &v : std::as_const(variables))
+                qunsetenv(v.toLatin1().constData());
+        });
+        QVERIFY(
+            m_page->connectTo(PipelinesPage::Service(service), repository, m_server->url(path)));
+        QTRY_VERIFY(m_page->isConnected());
+        m_page->start();
+        QVERIFY(waitForRuns());
+        QVERIFY2(m_page->errorText().isEmpty(), qPrintable(m_page->errorText()));
+        QCOMPARE(m_page->runsModel()->rowCount(), FakeCiServer::seededRuns());
+        QCOMPARE(statuses(m_page->runsModel()).first(), QStringLiteral("success"));
+
+        QSignalSpy jobsShown(m_page.get(), &PipelinesPage::jobsShown);
+        m_page->selectRun(m_page->runsModel()->run(1).id);
+        QVERIFY(jobsShown.wait(5000));
+        QVERIFY(m_page->jobCount() > 0);
+        QSignalSpy logShown(m_page.get(), &PipelinesPage::logShown);
+        m_page->selectJob(m_page->jobsModel()->index(0, 0).data(CiRunsModel::IdRole).toString());
+        QVERIFY(logShown.wait(5000) || !m_page->errorText().isEmpty());
+        QVERIFY2(!m_page->logText().isEmpty(), qPrintable(m_page->errorText()));
+    }
+
     void triggeredRunAppearsAfterTheNextRefresh()
     {
         QVERIFY(connectGitHub());
@@ -184,12 +243,43 @@ private Q_SLOTS:
     void unsetTokenIsNamedAndNothingIsAsked()
     {
         qunsetenv("GITHUB_TOKEN");
-        QVERIFY(!connectGitHub());
+        connectGitHub(); // the keychain is asked first; it has no entry either
+        QTRY_VERIFY2(m_page->errorText().contains(QStringLiteral("GITHUB_TOKEN not set")),
+                     qPrintable(m_page->errorText()));
         QVERIFY(!m_page->isConnected());
-        QVERIFY2(m_page->errorText().contains(QStringLiteral("GITHUB_TOKEN not set")),
-                 qPrintable(m_page->errorText()));
         QVERIFY(m_page->tokenStatusText().contains(QStringLiteral("GITHUB_TOKEN not set")));
         QCOMPARE(m_server->requests().size(), 0);
+    }
+
+    void tokenFromTheKeychain()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+            QSKIP("no session bus: run under tests/support/with-keyring.sh");
+        qunsetenv("GITHUB_TOKEN");
+        const QString entry =
+            CredentialStore::entryName(QStringLiteral("GITHUB_TOKEN"), m_server->gitHubApiUrl());
+        QCOMPARE(CredentialStore::writeNow(entry, FakeCiServer::gitHubToken()), QString());
+        QVERIFY(connectGitHub()); // completes once the keychain has answered
+        QTRY_VERIFY(m_page->isConnected());
+        QVERIFY2(
+            m_page->tokenStatusText().contains(QStringLiteral("GITHUB_TOKEN from the keychain")),
+            qPrintable(m_page->tokenStatusText()));
+        m_page->start();
+        QVERIFY(waitForRuns());
+        QCOMPARE(m_page->runsModel()->rowCount(), FakeCiServer::seededRuns());
+        const auto asked = m_server->requestsTo(QStringLiteral("/github/repos/"));
+        QVERIFY(!asked.isEmpty());
+        QCOMPARE(asked.first().header("Authorization"),
+                 QByteArray("Bearer ") + FakeCiServer::gitHubToken().toUtf8());
+
+        // Forget: the entry is gone and the page says the token is not set.
+        auto *forget = m_page->findChild<QPushButton *>(QStringLiteral("forgetTokenButton"));
+        QVERIFY(forget && forget->isEnabled());
+        forget->click();
+        QTRY_VERIFY2(m_page->tokenStatusText().contains(QStringLiteral("GITHUB_TOKEN not set")),
+                     qPrintable(m_page->tokenStatusText()));
+        QString error;
+        QCOMPARE(CredentialStore::readNow(entry, &error), QString());
     }
 
     void rateLimitShowsTheRetryTime()

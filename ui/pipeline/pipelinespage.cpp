@@ -1,6 +1,7 @@
 #include "pipelinespage.h"
 
 #include "cirunsmodel.h"
+#include "citokenpanel.h"
 #include "common/cleanitemdelegate.h"
 #include "common/emptystatewidget.h"
 #include "common/healthbadgedelegate.h"
@@ -112,7 +113,7 @@ PipelinesPage::PipelinesPage(QWidget *parent)
     , m_workflowLabel(new QLabel(tr("&Workflow:"), this))
     , m_workflowEdit(new QLineEdit(this))
     , m_connectButton(new QPushButton(tr("Connect"), this))
-    , m_tokenLabel(new QLabel(this))
+    , m_tokenPanel(new CiTokenPanel(this))
     , m_statusLine(new QLabel(this))
     , m_banner(banner(this))
     , m_branchEdit(new QLineEdit(QStringLiteral("main"), this))
@@ -286,10 +287,6 @@ void PipelinesPage::buildConnectionBar(QWidget *bar)
     m_connectButton->setObjectName(QStringLiteral("connectButton"));
     m_connectButton->setAccessibleName(tr("Connect to the CI service"));
     m_connectButton->setDefault(true);
-    m_tokenLabel->setObjectName(QStringLiteral("tokenStatus"));
-    m_tokenLabel->setAccessibleName(tr("Where the token comes from"));
-    m_tokenLabel->setTextFormat(Qt::RichText);
-    m_tokenLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *serviceLabel = new QLabel(tr("&Service:"), bar);
     serviceLabel->setBuddy(m_serviceCombo);
@@ -316,13 +313,27 @@ void PipelinesPage::buildConnectionBar(QWidget *bar)
     layout->setContentsMargins(10, 8, 10, 8);
     layout->setSpacing(4);
     layout->addLayout(fields);
-    layout->addWidget(m_tokenLabel);
+    layout->addWidget(m_tokenPanel);
 
     connect(m_serviceCombo, &QComboBox::currentIndexChanged, this,
             &PipelinesPage::onServiceChanged);
     connect(m_connectButton, &QPushButton::clicked, this, &PipelinesPage::onConnectClicked);
     for (QLineEdit *edit : {m_repoEdit, m_urlEdit, m_workflowEdit})
         connect(edit, &QLineEdit::returnPressed, this, &PipelinesPage::onConnectClicked);
+    // Another server is another keychain entry.
+    connect(m_urlEdit, &QLineEdit::editingFinished, this, [this] {
+        const QString url = m_urlEdit->text().trimmed();
+        m_tokenPanel->setTarget(
+            credentialVariables(currentService()),
+            apiBase(currentService(), url.isEmpty() ? QUrl() : QUrl::fromUserInput(url)));
+    });
+    // A Connect that waited for the keychain goes on once it has answered.
+    connect(m_tokenPanel, &CiTokenPanel::credentialsRead, this, [this] {
+        if (m_pendingConnect)
+            std::exchange(m_pendingConnect, nullptr)();
+    });
+    connect(m_tokenPanel, &CiTokenPanel::keychainError, this,
+            [this](const QString &message) { showBanner(nullptr, message); });
 }
 
 QString PipelinesPage::serviceName(Service service)
@@ -383,45 +394,44 @@ void PipelinesPage::onServiceChanged()
         m_urlEdit->setPlaceholderText(CircleCiClient::defaultBaseUrl().toString());
         break;
     }
-    m_tokenLabel->setText(tokenStatusText());
+    m_tokenPanel->setTarget(credentialVariables(s), apiBase(s, {}));
 }
 
-QStringList PipelinesPage::unsetCredentials(Service service)
+QStringList PipelinesPage::credentialVariables(Service service)
 {
-    QStringList variables;
     switch (service) {
     case Service::GitHub:
-        variables << GitHubClient::tokenVariable();
-        break;
+        return {GitHubClient::tokenVariable()};
     case Service::GitLab:
-        variables << GitLabClient::tokenVariable();
-        break;
+        return {GitLabClient::tokenVariable()};
     case Service::Jenkins:
-        variables << JenkinsClient::userVariable() << JenkinsClient::tokenVariable();
-        break;
+        return {JenkinsClient::userVariable(), JenkinsClient::tokenVariable()};
     case Service::CircleCi:
-        variables << CircleCiClient::tokenVariable();
+        return {CircleCiClient::tokenVariable()};
+    }
+    return {};
+}
+
+QUrl PipelinesPage::apiBase(Service service, const QUrl &apiUrl)
+{
+    if (!apiUrl.isEmpty())
+        return apiUrl;
+    switch (service) {
+    case Service::GitHub:
+        return GitHubClient::defaultBaseUrl();
+    case Service::GitLab:
+        return GitLabClient::defaultBaseUrl();
+    case Service::CircleCi:
+        return CircleCiClient::defaultBaseUrl();
+    case Service::Jenkins:
         break;
     }
-    QStringList unset;
-    for (const QString &v : std::as_const(variables))
-        if (CiClient::tokenFromEnvironment(v).isEmpty())
-            unset << v;
-    return unset;
+    return {};
 }
 
 QString PipelinesPage::tokenStatusText() const
 {
-    const Service s = currentService();
-    const QStringList unset = unsetCredentials(s);
-    const QString names = tokenVariables(s);
-    if (unset.isEmpty())
-        return tr("Credentials: read from <b>$%1</b> in pgdeck's environment (set).")
-            .arg(names.toHtmlEscaped());
-    const QColor red = HealthStyle::color(NodeStatus::Health::Down);
-    return tr("<span style=\"color:%1\"><b>%2 not set.</b></span> Export it in the environment "
-              "pgdeck starts from; tokens are never typed or stored here.")
-        .arg(red.name(), unset.join(tr(" and ")).toHtmlEscaped());
+    return m_tokenPanel->statusText();
 }
 
 void PipelinesPage::onConnectClicked()
@@ -455,32 +465,45 @@ bool PipelinesPage::connectTo(Service service, const QString &repository, const 
         return refuse(tr("Name the %1 first.").arg(m_repoEdit->placeholderText()));
     if (service == Service::Jenkins && apiUrl.isEmpty())
         return refuse(tr("Jenkins needs the API URL: the server's address."));
-    if (const QStringList unset = unsetCredentials(service); !unset.isEmpty())
-        return refuse(tr("%1 not set. Export it in the environment pgdeck starts from; "
-                         "tokens are never typed or stored here.")
-                          .arg(unset.join(tr(" and "))));
+    m_pendingConnect = nullptr;
+    m_tokenPanel->setTarget(credentialVariables(service), apiBase(service, apiUrl));
+    if (m_tokenPanel->isReading()) {
+        m_pendingConnect = [=, this] { finishConnect(service, repository, apiUrl, workflowFile); };
+        return true;
+    }
+    return finishConnect(service, repository, apiUrl, workflowFile);
+}
 
+bool PipelinesPage::finishConnect(Service service, const QString &repository, const QUrl &apiUrl,
+                                  const QString &workflowFile)
+{
+    if (const QStringList unset = m_tokenPanel->missing(); !unset.isEmpty()) {
+        showBanner(nullptr, tr("%1 not set. Export it in the environment pgdeck starts from, "
+                               "or store it in the keychain.")
+                                .arg(unset.join(tr(" and "))));
+        return false;
+    }
+    const auto token = [this](const QString &variable) { return m_tokenPanel->value(variable); };
     const QString workflow = workflowFile.isEmpty() ? kDefaultWorkflow : workflowFile;
     ClientFactory factory = [=]() -> std::unique_ptr<CiClient> {
         std::unique_ptr<CiClient> client;
         switch (service) {
         case Service::GitHub:
-            client = std::make_unique<GitHubClient>(
-                repository, workflow,
-                CiClient::tokenFromEnvironment(GitHubClient::tokenVariable()));
+            client = std::make_unique<GitHubClient>(repository, workflow,
+                                                    token(GitHubClient::tokenVariable()));
             break;
         case Service::GitLab:
-            client = std::make_unique<GitLabClient>(
-                repository, CiClient::tokenFromEnvironment(GitLabClient::tokenVariable()));
+            client =
+                std::make_unique<GitLabClient>(repository, token(GitLabClient::tokenVariable()));
             break;
         case Service::Jenkins:
-            client = std::make_unique<JenkinsClient>(
-                apiUrl, repository, CiClient::tokenFromEnvironment(JenkinsClient::userVariable()),
-                CiClient::tokenFromEnvironment(JenkinsClient::tokenVariable()));
+            client = std::make_unique<JenkinsClient>(apiUrl, repository,
+                                                     token(JenkinsClient::userVariable()),
+                                                     token(JenkinsClient::tokenVariable()));
             break;
         case Service::CircleCi:
-            client = std::make_unique<CircleCiClient>(
-                repository, CiClient::tokenFromEnvironment(CircleCiClient::tokenVariable()));
+            client = std::make_unique<CircleCiClient>(repository,
+                                                      token(CircleCiClient::tokenVariable()));
             break;
         }
         if (!apiUrl.isEmpty())

@@ -23,13 +23,14 @@ class QTableView;
 namespace pgdeck {
 
 class CiRunsModel;
+class CiTokenPanel;
 class EmptyStateWidget;
 
 // The Pipelines page: the runs of one pipeline on GitHub Actions, GitLab CI, Jenkins or
 // CircleCI, refreshed every interval() while started; the jobs of the selected run and
 // the log of the selected job; and a button that starts a run on a branch. Credentials
-// come only from the environment variables the service's client names; the page says
-// which one it reads and never shows or keeps a token. Errors, rate limits included,
+// come from the environment variables the service's client names, else from the OS
+// keychain; the page says which and never shows a token. Errors, rate limits included,
 // appear in a banner above the table, never in a dialog.
 class PipelinesPage : public QWidget {
     Q_OBJECT
@@ -45,10 +46,11 @@ public:
     explicit PipelinesPage(QWidget *parent = nullptr);
     ~PipelinesPage() override;
 
-    // Connects to a service with the token from its environment variable. apiUrl empty:
-    // the service's public API (Jenkins has none and needs it). workflowFile: GitHub's
-    // workflow file name (default deploy.yml). False when a token or a field is missing;
-    // the banner says which.
+    // Connects to a service with the token from its environment variable, else from the
+    // keychain (then the connection completes once the keychain has answered). apiUrl
+    // empty: the service's public API (Jenkins has none and needs it). workflowFile:
+    // GitHub's workflow file name (default deploy.yml). False when a token or a field is
+    // missing; the banner says which.
     bool connectTo(Service service, const QString &repository, const QUrl &apiUrl = {},
                    const QString &workflowFile = {});
     // Any maker of clients, e.g. a test's. It is called once for each kind of request
@@ -84,8 +86,10 @@ public:
 
     static QString tokenVariables(Service service); // "JENKINS_USER and JENKINS_TOKEN"
     static QString serviceName(Service service);
-    // The service's credential variables that are not set in the environment.
-    static QStringList unsetCredentials(Service service);
+    // The variables the service's credentials are named by, in the order they are asked.
+    static QStringList credentialVariables(Service service);
+    // apiUrl, or the service's public API when it is empty (none for Jenkins).
+    static QUrl apiBase(Service service, const QUrl &apiUrl);
 
 Q_SIGNALS:
     void runsRefreshed(bool ok);
@@ -106,6 +110,8 @@ private:
     void buildConnectionBar(QWidget *bar);
     void onServiceChanged();
     void onConnectClicked();
+    bool finishConnect(Service service, const QString &repository, const QUrl &apiUrl,
+                       const QString &workflowFile);
     void wireChannels();
     void resetView();
 
@@ -150,7 +156,8 @@ private:
     QLabel *m_workflowLabel;
     QLineEdit *m_workflowEdit;
     QPushButton *m_connectButton;
-    QLabel *m_tokenLabel;
+    CiTokenPanel *m_tokenPanel;
+    std::function<void()> m_pendingConnect; // a Connect waiting for the keychain
     QLabel *m_statusLine;
     QLabel *m_banner;
     QLineEdit *m_branchEdit;
