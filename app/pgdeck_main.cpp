@@ -4,11 +4,13 @@
 #include "mainwindow.h"
 #include "monitor/historystore.h"
 #include "sandbox/sandbox.h"
+#include "selftest.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QTabWidget>
+#include <QTextStream>
 #include <QTimer>
 
 #include <cstdio>
@@ -76,8 +78,13 @@ int main(int argc, char **argv)
     const QCommandLineOption noHistoryOpt(
         QStringLiteral("no-history"),
         QStringLiteral("Do not read or write the local sample history."));
+    const QCommandLineOption selfTestOpt(
+        QStringLiteral("self-test"),
+        QStringLiteral("Open the welcome page, every page and the wizards, render each, report "
+                       "and exit: 0 when all rendered. Reads no history; opens --inventory "
+                       "if given, nothing else."));
     parser.addOptions({inventoryOpt, sandboxOpt, sandboxDirOpt, sandboxPortOpt, screenshotOpt,
-                       delayOpt, dashboardOpt, rotateOpt, pageOpt, noHistoryOpt});
+                       delayOpt, dashboardOpt, rotateOpt, pageOpt, noHistoryOpt, selfTestOpt});
     parser.process(app); // --help, --version and bad options end here
 
     bool delayOk = false;
@@ -117,6 +124,23 @@ int main(int argc, char **argv)
         warn(QStringLiteral("--page must be one of: %1").arg(pageNames.join(QStringLiteral(", "))));
         return 2;
     }
+    if (parser.isSet(selfTestOpt)) {
+        if (parser.isSet(sandboxOpt) || parser.isSet(dashboardOpt) || parser.isSet(screenshotOpt)) {
+            warn(QStringLiteral("--self-test goes alone, or with --inventory"));
+            return 2;
+        }
+        MainWindow window;
+        window.resize(1280, 800);
+        QString error;
+        if (parser.isSet(inventoryOpt) &&
+            !window.openInventory(parser.value(inventoryOpt), &error)) {
+            warn(error);
+            return 2;
+        }
+        QTextStream out(stdout);
+        return SelfTest::run(&window, out) == 0 ? 0 : 1;
+    }
+
     if (parser.isSet(dashboardOpt))
         MainWindow::applyDashboardLook();
     MainWindow window;

@@ -436,6 +436,11 @@ void MainWindow::showEmptyState(const QString &message, bool isError)
     updateStatusBar();
 }
 
+void MainWindow::showPages()
+{
+    m_stack->setCurrentWidget(m_pages);
+}
+
 void MainWindow::startSandbox(const SandboxConfig &config)
 {
     if (m_sandboxDialog) {

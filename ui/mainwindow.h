@@ -73,6 +73,7 @@ public:
         return m_patroniSnapshots.value(cluster);
     }
     QTabWidget *pages() const { return m_pages; }
+    void showPages(); // the pages, even with no inventory open (self-test, screenshots)
     const MetricHistory &history() const { return m_history; }
     QString currentCluster() const { return m_currentCluster; }
     void showCluster(const QString &cluster);
