@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 PACKAGES=(
   g++ cmake ninja-build pkgconf git
   qt6-base-dev qt6-base-dev-tools libqt6charts6-dev libqt6svg6-dev libqt6opengl6-dev libgl-dev libqt6sql6-sqlite
-  qt6-qpa-plugins libyaml-cpp-dev libpq-dev
+  qt6-qpa-plugins qt6-l10n-tools qt6-tools-dev libyaml-cpp-dev libpq-dev
   postgresql postgresql-contrib
   openssh-server openssh-client
   patroni etcd-server python3-etcd python3-pysyncobj
@@ -19,6 +19,7 @@ PACKAGES=(
   yamllint
   fonts-dejavu-core xvfb xauth
   desktop-file-utils appstream dpkg-dev file
+  lintian rpm man-db groff-base
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -69,6 +70,14 @@ build() {
   cmake --build --preset "$preset"
 }
 
+# The installed-package check (as root: it installs, runs and purges the .deb) on the
+# build just tested, so CI compiles once: lintian, the .rpm, pgdeckctl and a sandbox,
+# pgdeck --self-test. (Release packages: cmake --preset release, then cpack there.)
+check_package() {
+  echo "==> checking the package (log: /tmp/pgdeck-check-package.log)"
+  as_root packaging/check-package.sh "build/${PRESET:-dev}" 2>&1 | tee /tmp/pgdeck-check-package.log
+}
+
 cmd=${1:-run}
 case "$cmd" in
   build)
@@ -92,7 +101,12 @@ case "$cmd" in
       export PGDECK_TEST_DOCKER_IMAGES=1
     fi
     echo "==> running the test suite"
-    ctest --preset "${PRESET:-dev}" -j2 --timeout 600 ;;
+    tests_status=0
+    ctest --preset "${PRESET:-dev}" -j2 --timeout 600 || tests_status=$?
+    package_status=0
+    check_package || package_status=$?
+    [ "$tests_status" -eq 0 ] || exit "$tests_status"
+    exit "$package_status" ;;
   run)
     install_deps; build "${PRESET:-release}"
     exec "build/${PRESET:-release}/app/pgdeck" --sandbox ;;

@@ -9,9 +9,12 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QTabWidget>
 #include <QTextStream>
 #include <QTimer>
+#include <QTranslator>
 
 #include <cstdio>
 
@@ -35,6 +38,18 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("pgdeck"));
     QApplication::setOrganizationDomain(QStringLiteral("pgdeck.github.io"));
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.pgdeck.pgdeck"));
+
+    // Qt's own strings in the user's language, then pgdeck's catalogue: the user's
+    // language when there is one, else English (whose catalogue holds the plural forms).
+    QTranslator qtCatalogue;
+    if (qtCatalogue.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                         QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(&qtCatalogue);
+    QTranslator catalogue;
+    if (catalogue.load(QLocale(), QStringLiteral("pgdeck"), QStringLiteral("_"),
+                       QStringLiteral(":/i18n")) ||
+        catalogue.load(QStringLiteral(":/i18n/pgdeck_en.qm")))
+        QCoreApplication::installTranslator(&catalogue);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -147,11 +162,16 @@ int main(int argc, char **argv)
     if (!parser.isSet(noHistoryOpt))
         window.setHistoryStorePath(HistoryStore::defaultPath());
     window.resize(1280, 800);
+    // Screenshots are taken at the size above; a user's window comes back as it was left.
+    const bool remember = !parser.isSet(dashboardOpt) && !parser.isSet(screenshotOpt);
+    window.setLayoutRemembered(remember);
+    const bool restored = remember && window.restoreLayout();
     if (parser.isSet(dashboardOpt))
         window.setDashboardMode(int(rotateMs));
     else
         window.show();
-    window.pages()->setCurrentIndex(page); // tab order matches pageNames
+    if (parser.isSet(pageOpt) || !restored)
+        window.pages()->setCurrentIndex(page); // tab order matches pageNames
 
     if (parser.isSet(sandboxOpt)) {
         SandboxConfig config;

@@ -1,7 +1,6 @@
 #include "mainwindow.h"
 
 #include "common/cleanitemdelegate.h"
-#include "common/emptystatewidget.h"
 #include "common/healthstyle.h"
 #include "docker/containerspage.h"
 #include "docker/dockerwizard.h"
@@ -29,10 +28,13 @@
 #include "shards/shardspage.h"
 #include "topology/topology.h"
 #include "topology/topologyview.h"
+#include "welcome/addserverdialog.h"
+#include "welcome/welcomepage.h"
 #include <QDir>
 #include <QStandardPaths>
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -41,6 +43,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPalette>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyleFactory>
@@ -58,7 +61,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_nodesModel(new NodesTableModel(this))
     , m_tree(new QTreeView)
     , m_stack(new QStackedWidget(this))
-    , m_empty(new EmptyStateWidget)
+    , m_empty(new WelcomePage)
     , m_pages(new QTabWidget)
     , m_nodesPage(new NodesPage(m_nodesModel))
     , m_sourceLabel(new QLabel)
@@ -142,10 +145,9 @@ MainWindow::MainWindow(QWidget *parent)
     centralLayout->addWidget(m_stack, 1);
     setCentralWidget(central);
     connect(m_rotateTimer, &QTimer::timeout, this, &MainWindow::rotatePage);
-    connect(m_empty, &EmptyStateWidget::openInventoryRequested, this,
-            &MainWindow::openInventoryDialog);
-    connect(m_empty, &EmptyStateWidget::startSandboxRequested, this,
-            &MainWindow::startDefaultSandbox);
+    connect(m_empty, &WelcomePage::openInventoryRequested, this, &MainWindow::openInventoryDialog);
+    connect(m_empty, &WelcomePage::addServerRequested, this, &MainWindow::openAddServerDialog);
+    connect(m_empty, &WelcomePage::startSandboxRequested, this, &MainWindow::startDefaultSandbox);
 
     m_sourceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_healthLabel->setTextFormat(Qt::RichText);
@@ -169,53 +171,95 @@ SandboxBuildDialog *MainWindow::sandboxDialog() const
 
 QString MainWindow::defaultHint()
 {
-    return tr("Open an inventory file (File ▸ Open inventory…) or build the local sandbox: a "
-              "primary and two streaming standbys on 127.0.0.1, also available as "
-              "<code>pgdeck --sandbox</code>.");
+    return tr("pgdeck shows your PostgreSQL clusters live — topology, replication lag, shards "
+              "— and runs the wizards that shard, replicate and deploy them. Start here:");
 }
 
 void MainWindow::createMenus()
 {
+    // Every action has a shortcut and an object name (tests and the self-test find them).
+    const auto add = [this](QMenu *menu, const QString &text, const QString &name,
+                            const QKeySequence &keys, auto slot) {
+        QAction *a = menu->addAction(text, this, slot);
+        a->setObjectName(name);
+        a->setShortcut(keys);
+        return a;
+    };
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open inventory…"), this, &MainWindow::openInventoryDialog);
-    open->setShortcut(QKeySequence::Open);
-    file->addAction(tr("Build and open the &sandbox"), this, &MainWindow::startDefaultSandbox);
+    add(file, tr("&Open Inventory…"), QStringLiteral("openInventoryAction"),
+        QKeySequence(tr("Ctrl+O")), &MainWindow::openInventoryDialog);
+    add(file, tr("Add a &Server…"), QStringLiteral("addServerAction"),
+        QKeySequence(tr("Ctrl+Shift+N")), &MainWindow::openAddServerDialog);
+    add(file, tr("Build and Open the Sand&box"), QStringLiteral("sandboxAction"),
+        QKeySequence(tr("Ctrl+Shift+X")), &MainWindow::startDefaultSandbox);
     file->addSeparator();
-    QAction *shard = file->addAction(tr("S&hard a Table…"), this, &MainWindow::openShardingWizard);
-    shard->setObjectName(QStringLiteral("shardTableAction"));
-    file->addAction(tr("&Add Workers…"), this, [this] { openRebalanceWizard(true); })
-        ->setObjectName(QStringLiteral("addWorkersAction"));
-    file->addAction(tr("&Rebalance Shards…"), this, [this] { openRebalanceWizard(false); })
-        ->setObjectName(QStringLiteral("rebalanceAction"));
+    add(file, tr("S&hard a Table…"), QStringLiteral("shardTableAction"),
+        QKeySequence(tr("Ctrl+Shift+T")), &MainWindow::openShardingWizard);
+    add(file, tr("&Add Workers…"), QStringLiteral("addWorkersAction"),
+        QKeySequence(tr("Ctrl+Shift+W")), [this] { openRebalanceWizard(true); });
+    add(file, tr("&Rebalance Shards…"), QStringLiteral("rebalanceAction"),
+        QKeySequence(tr("Ctrl+Shift+B")), [this] { openRebalanceWizard(false); });
     file->addSeparator();
-    file->addAction(tr("Add a Re&plica…"), this, &MainWindow::openAddReplicaWizard)
-        ->setObjectName(QStringLiteral("addReplicaAction"));
-    file->addAction(tr("Pro&mote a Standby…"), this, &MainWindow::openPromoteDialog)
-        ->setObjectName(QStringLiteral("promoteAction"));
-    file->addAction(tr("Create a Patroni &Cluster…"), this, &MainWindow::openPatroniWizard)
-        ->setObjectName(QStringLiteral("createPatroniAction"));
-    file->addAction(tr("New Container &Deployment…"), this, &MainWindow::openDockerWizard)
-        ->setObjectName(QStringLiteral("newDeploymentAction"));
-    file->addAction(tr("New CI/CD &Pipeline…"), this,
-                    [this] {
-                        auto *wizard = new PipelineWizard(this);
-                        wizard->setAttribute(Qt::WA_DeleteOnClose);
-                        wizard->show();
-                    })
-        ->setObjectName(QStringLiteral("newPipelineAction"));
+    add(file, tr("Add a Re&plica…"), QStringLiteral("addReplicaAction"),
+        QKeySequence(tr("Ctrl+Shift+R")), &MainWindow::openAddReplicaWizard);
+    add(file, tr("Pro&mote a Standby…"), QStringLiteral("promoteAction"),
+        QKeySequence(tr("Ctrl+Shift+M")), &MainWindow::openPromoteDialog);
+    add(file, tr("Create a Patroni &Cluster…"), QStringLiteral("createPatroniAction"),
+        QKeySequence(tr("Ctrl+Shift+C")), &MainWindow::openPatroniWizard);
+    add(file, tr("New Container &Deployment…"), QStringLiteral("newDeploymentAction"),
+        QKeySequence(tr("Ctrl+Shift+D")), &MainWindow::openDockerWizard);
+    add(file, tr("New CI/CD &Pipeline…"), QStringLiteral("newPipelineAction"),
+        QKeySequence(tr("Ctrl+Shift+P")), [this] {
+            auto *wizard = new PipelineWizard(this);
+            wizard->setAttribute(Qt::WA_DeleteOnClose);
+            wizard->show();
+        });
     file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
-    quit->setShortcut(QKeySequence::Quit);
+    QAction *quit = add(file, tr("&Quit"), QStringLiteral("quitAction"), QKeySequence(tr("Ctrl+Q")),
+                        [] { QApplication::closeAllWindows(); });
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    if (auto *dock = findChild<QDockWidget *>(QStringLiteral("inventoryDock")))
-        view->addAction(dock->toggleViewAction());
+    if (auto *dock = findChild<QDockWidget *>(QStringLiteral("inventoryDock"))) {
+        QAction *toggle = dock->toggleViewAction();
+        toggle->setObjectName(QStringLiteral("toggleInventoryAction"));
+        toggle->setShortcut(QKeySequence(tr("Ctrl+Shift+I")));
+        view->addAction(toggle);
+    }
+    view->addSeparator();
+    // Ctrl+1 … Ctrl+8: the pages in tab order.
+    for (int i = 0; i < m_pages->count(); ++i) {
+        QAction *page = view->addAction(m_pages->tabText(i), this, [this, i] {
+            if (m_stack->currentWidget() == m_pages)
+                m_pages->setCurrentIndex(i);
+        });
+        page->setObjectName(QStringLiteral("pageAction%1").arg(i + 1));
+        page->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    QAction *full =
+        add(view, tr("&Full Screen"), QStringLiteral("fullScreenAction"), QKeySequence::FullScreen,
+            [this] { setWindowState(windowState() ^ Qt::WindowFullScreen); });
+    full->setCheckable(true);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    QAction *about = help->addAction(tr("&About pgdeck"), this, &MainWindow::about);
+    QAction *about = add(help, tr("&About pgdeck"), QStringLiteral("aboutAction"),
+                         QKeySequence(tr("F1")), &MainWindow::about);
     about->setMenuRole(QAction::AboutRole);
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    aboutQt->setObjectName(QStringLiteral("aboutQtAction"));
+    aboutQt->setShortcut(QKeySequence(tr("Shift+F1")));
+}
+
+void MainWindow::openAddServerDialog()
+{
+    if (m_dashboard)
+        return; // never a dialog on a wall screen
+    auto *dialog = new AddServerDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { addDeployedCluster(dialog->cluster()); });
+    dialog->show();
 }
 
 void MainWindow::openShardingWizard()
@@ -428,12 +472,39 @@ void MainWindow::setInventory(const Inventory &inventory, const QString &source)
 
 void MainWindow::showEmptyState(const QString &message, bool isError)
 {
-    m_empty->setTitle(isError ? tr("Nothing to show") : tr("No inventory open"));
+    m_empty->setTitle(isError ? tr("Nothing to show") : tr("Welcome to pgdeck"));
     m_empty->setMessage(message, isError);
     m_empty->setActionsVisible(!m_sandboxDialog);
     if (m_inventoryPath.isEmpty() || isError)
         m_stack->setCurrentWidget(m_empty);
     updateStatusBar();
+}
+
+bool MainWindow::restoreLayout()
+{
+    const QSettings settings;
+    const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+    if (geometry.isEmpty())
+        return false;
+    restoreGeometry(geometry);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_pages->setCurrentIndex(settings.value(QStringLiteral("window/page"), 0).toInt());
+    return true;
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/page"), m_pages->currentIndex());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_rememberLayout && !m_dashboard)
+        saveLayout();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::showPages()

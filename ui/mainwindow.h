@@ -20,7 +20,7 @@ class QTreeView;
 
 namespace pgdeck {
 
-class EmptyStateWidget;
+class WelcomePage;
 class EventsPage;
 class HistoryStore;
 class OverviewPage;
@@ -64,8 +64,8 @@ public:
     PatroniPage *patroniPage() const { return m_patroniPage; }
     ContainersPage *containersPage() const { return m_containersPage; }
     PipelinesPage *pipelinesPage() const { return m_pipelinesPage; }
-    // A deployment's PostgreSQL services join the inventory (the open one, else the one in
-    // the config directory) and are shown.
+    // A cluster (a deployment's PostgreSQL services, a server the user added) joins the
+    // inventory — the open one, else the one in the config directory — and is shown.
     void addDeployedCluster(const ClusterSpec &cluster);
     // The latest Patroni snapshot of a cluster whose nodes name a REST API.
     PatroniSnapshot patroniSnapshot(const QString &cluster) const
@@ -74,6 +74,11 @@ public:
     }
     QTabWidget *pages() const { return m_pages; }
     void showPages(); // the pages, even with no inventory open (self-test, screenshots)
+    // The window's size and place, the dock and the page, kept in the settings file
+    // ($XDG_CONFIG_HOME/pgdeck/pgdeck.conf) when the window closes and restored from it.
+    void setLayoutRemembered(bool on) { m_rememberLayout = on; }
+    bool restoreLayout(); // false when nothing was saved yet
+    void saveLayout() const;
     const MetricHistory &history() const { return m_history; }
     QString currentCluster() const { return m_currentCluster; }
     void showCluster(const QString &cluster);
@@ -92,9 +97,13 @@ public:
 
     static QString defaultHint();
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
     void createMenus();
     void openInventoryDialog();
+    void openAddServerDialog();
     void startDefaultSandbox();
     void openShardingWizard();
     void openRebalanceWizard(bool addWorkers);
@@ -118,7 +127,7 @@ private:
     NodesTableModel *m_nodesModel;
     QTreeView *m_tree;
     QStackedWidget *m_stack;
-    EmptyStateWidget *m_empty;
+    WelcomePage *m_empty;
     QTabWidget *m_pages;
     NodesPage *m_nodesPage;
     QLabel *m_sourceLabel;
@@ -148,6 +157,7 @@ private:
     QTimer *m_rotateTimer;
     QLabel *m_banner;
     bool m_dashboard = false;
+    bool m_rememberLayout = false;
     int m_rotateIndex = 0;
     void updateBanner();
 };

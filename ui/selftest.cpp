@@ -57,6 +57,13 @@ int SelfTest::run(MainWindow *window, QTextStream &out)
     out << "pgdeck " << QCoreApplication::applicationVersion() << " self-test on the \""
         << QGuiApplication::platformName() << "\" platform, device pixel ratio "
         << window->devicePixelRatioF() << Qt::endl;
+    // The built-in catalogue turns "%n shard(s)" into proper plural forms.
+    const QString plural = QCoreApplication::translate("QObject", "%n shard(s)", nullptr, 2);
+    const bool catalogue = plural == QLatin1String("2 shards");
+    out << (catalogue ? "ok    " : "FAIL  ") << "translation catalogue (\"" << plural << "\")"
+        << Qt::endl;
+    if (!catalogue)
+        failed << QStringLiteral("translation catalogue");
     window->show();
     if (QString f = check(QStringLiteral("welcome"), window, out); !f.isEmpty())
         failed << f;

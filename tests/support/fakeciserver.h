@@ -102,10 +102,22 @@ private:
     static Response text(int status, const QByteArray &body,
                          const QByteArray &contentType = "text/plain; charset=utf-8");
     static Response jenkinsError(int status, const QString &message);
+    static QString iso(const QDateTime &time);
+    // Whether a path's segments are the pattern's; "*" stands for any one segment.
+    static bool matches(const QStringList &segments, const QStringList &pattern);
     int pageSize(const Request &request, int defaultSize, int serviceCap) const;
     QByteArray linkHeader(const Request &request, int page, int lastPage) const;
 
+    // Each service's handlers and seeding live in fake<service>.cpp. Seeded run `index`
+    // (0 is the newest) has the same number, time and commit on every service.
     void seed();
+    void seedGitHubRun(int index);
+    void seedGitLabRun(int index);
+    void seedJenkinsBuild(int index);
+    void seedCircleCiPipeline(int index);
+    static int seededNumber(int index);
+    static QDateTime seededCreated(int number);
+    static QString seededSha(int number);
     QJsonArray gitHubJobs(const QJsonObject &run) const;
     QJsonArray gitLabJobs(const QJsonObject &pipeline) const;
     QJsonObject circleCiWorkflow(const QJsonObject &pipeline) const;

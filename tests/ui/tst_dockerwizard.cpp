@@ -11,8 +11,11 @@
 #include "docker/composetool.h"
 #include "docker/containersmodel.h"
 #include "docker/containerspage.h"
+#include "docker/dockerdatabasepage.h"
+#include "docker/dockerfilespage.h"
+#include "docker/dockerprojectpage.h"
+#include "docker/dockerrunpage.h"
 #include "docker/dockerwizard.h"
-#include "docker/dockerwizardpages.h"
 #include "dockerfixture.h"
 #include "pg/pgconnection.h"
 #include "pg/pgresult.h"
@@ -362,7 +365,7 @@ private Q_SLOTS:
         QCOMPARE(page->stateOf(QStringLiteral("docker-compose.yml")), FileProposal::State::Changed);
         QVERIFY(page->selectFile(QStringLiteral("docker-compose.yml")));
         const QTreeWidgetItem *item = page->fileList()->currentItem();
-        QCOMPARE(item->text(DockerFilesPage::StateColumn), QStringLiteral("changed"));
+        QCOMPARE(item->text(FileProposalView::StateColumn), QStringLiteral("differs"));
         const QString diff = page->contentView()->toPlainText();
         QVERIFY2(diff.contains(QLatin1Char('-') + kComment), qPrintable(diff));
         QVERIFY2(diff.contains(QLatin1String("-    restart: always")) &&

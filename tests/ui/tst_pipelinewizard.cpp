@@ -1,5 +1,8 @@
+#include "pipeline/pipelinebuildpage.h"
+#include "pipeline/pipelinefilespage.h"
+#include "pipeline/pipelinerepositorypage.h"
+#include "pipeline/pipelinetrypage.h"
 #include "pipeline/pipelinewizard.h"
-#include "pipeline/pipelinewizardpages.h"
 #include "sandbox/sandbox.h"
 
 #include <QCheckBox>

@@ -4,7 +4,6 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace pgdeck {
@@ -13,7 +12,7 @@ EmptyStateWidget::EmptyStateWidget(QWidget *parent)
     : QWidget(parent)
     , m_title(new QLabel(this))
     , m_message(new QLabel(this))
-    , m_actions(new QWidget(this))
+    , m_layout(new QVBoxLayout(this))
 {
     QFont tf = m_title->font();
     tf.setPointSizeF(tf.pointSizeF() * 1.6);
@@ -23,33 +22,18 @@ EmptyStateWidget::EmptyStateWidget(QWidget *parent)
     m_message->setAlignment(Qt::AlignCenter);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->setAccessibleName(tr("Message"));
 
-    auto *open = new QPushButton(tr("Open inventory…"), m_actions);
-    auto *sandbox = new QPushButton(tr("Build the sandbox"), m_actions);
-    open->setDefault(true);
-    sandbox->setToolTip(tr("A primary and two streaming standbys on 127.0.0.1, built with "
-                           "the PostgreSQL binaries on this machine"));
-    auto *buttons = new QHBoxLayout(m_actions);
-    buttons->setContentsMargins(0, 8, 0, 0);
-    buttons->addStretch(1);
-    buttons->addWidget(open);
-    buttons->addWidget(sandbox);
-    buttons->addStretch(1);
-    connect(open, &QPushButton::clicked, this, &EmptyStateWidget::openInventoryRequested);
-    connect(sandbox, &QPushButton::clicked, this, &EmptyStateWidget::startSandboxRequested);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addStretch(2);
-    layout->addWidget(m_title);
-    layout->addSpacing(6);
+    m_layout->addStretch(2);
+    m_layout->addWidget(m_title);
+    m_layout->addSpacing(6);
     // Stretches, not an alignment: an aligned word-wrapping label gets one line's height.
     auto *message = new QHBoxLayout;
     message->addStretch(1);
     message->addWidget(m_message, 3);
     message->addStretch(1);
-    layout->addLayout(message);
-    layout->addWidget(m_actions);
-    layout->addStretch(3);
+    m_layout->addLayout(message);
+    m_layout->addStretch(3);
 }
 
 void EmptyStateWidget::setTitle(const QString &title)
@@ -68,9 +52,23 @@ void EmptyStateWidget::setMessage(const QString &message, bool isError)
     m_message->setPalette(p);
 }
 
+QString EmptyStateWidget::message() const
+{
+    return m_message->text();
+}
+
+void EmptyStateWidget::setActions(QWidget *actions)
+{
+    delete m_actions;
+    m_actions = actions;
+    // After the message, before the bottom stretch.
+    m_layout->insertWidget(m_layout->count() - 1, actions);
+}
+
 void EmptyStateWidget::setActionsVisible(bool visible)
 {
-    m_actions->setVisible(visible);
+    if (m_actions)
+        m_actions->setVisible(visible);
 }
 
 } // namespace pgdeck

@@ -3,12 +3,12 @@
 #include <QWidget>
 
 class QLabel;
-class QPushButton;
+class QVBoxLayout;
 
 namespace pgdeck {
 
-// What the console shows with no inventory: a title, a hint or an error, and the
-// actions that get the user going.
+// What a page shows when it has nothing to show: a title, a hint or an error, and
+// optionally the actions that get the user going, centred.
 class EmptyStateWidget : public QWidget {
     Q_OBJECT
 public:
@@ -16,16 +16,16 @@ public:
 
     void setTitle(const QString &title);
     void setMessage(const QString &message, bool isError = false);
+    QString message() const;
+    // Placed under the message; the widget takes it over. Hidden with setActionsVisible.
+    void setActions(QWidget *actions);
     void setActionsVisible(bool visible);
-
-Q_SIGNALS:
-    void openInventoryRequested();
-    void startSandboxRequested();
 
 private:
     QLabel *m_title;
     QLabel *m_message;
-    QWidget *m_actions;
+    QWidget *m_actions = nullptr;
+    QVBoxLayout *m_layout;
 };
 
 } // namespace pgdeck

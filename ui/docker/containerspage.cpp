@@ -7,23 +7,18 @@
 #include "common/healthstyle.h"
 #include "common/styledlabel.h"
 #include "composeactions.h"
+#include "containerlogview.h"
 #include "containersmodel.h"
 
-#include <QCheckBox>
 #include <QComboBox>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QPlainTextEdit>
-#include <QScrollBar>
 #include <QSet>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
-#include <QTextCharFormat>
-#include <QTextCursor>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -31,8 +26,6 @@
 namespace pgdeck {
 
 namespace {
-
-const QString kStderrPrefix = QStringLiteral("[stderr] ");
 
 // A health badge where the model gives a health, plain text where it does not (a
 // container without a health check has nothing to colour).
@@ -93,8 +86,7 @@ ContainersPage::ContainersPage(QWidget *parent)
     , m_detailsTitle(new QLabel(this))
     , m_cpuChart(new ResourceChartView(ResourceChartView::Kind::Percent, tr("CPU"), this))
     , m_memoryChart(new ResourceChartView(ResourceChartView::Kind::Bytes, tr("Memory"), this))
-    , m_follow(new QCheckBox(tr("Follow"), this))
-    , m_log(new QPlainTextEdit(this))
+    , m_log(new ContainerLogView(this))
 {
     setObjectName(QStringLiteral("containersPage"));
     setAccessibleName(tr("Containers"));
@@ -164,39 +156,16 @@ ContainersPage::ContainersPage(QWidget *parent)
     m_cpuChart->setAccessibleName(tr("CPU usage chart"));
     m_memoryChart->setObjectName(QStringLiteral("memoryChart"));
     m_memoryChart->setAccessibleName(tr("Memory usage chart"));
-    m_follow->setObjectName(QStringLiteral("followCheck"));
-    m_follow->setAccessibleName(tr("Follow the log"));
-    m_follow->setToolTip(tr("On: new lines appear as the container writes them. "
-                            "Off: the last %1 lines, read once.")
-                             .arg(kOneShotTail));
-    m_follow->setChecked(true);
-    m_log->setObjectName(QStringLiteral("logView"));
-    m_log->setAccessibleName(tr("Container log"));
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(kMaxLogLines);
-    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_log->setPlaceholderText(tr("Select a container to read its log."));
-
     auto *charts = new QWidget(this);
     auto *chartsLayout = new QVBoxLayout(charts);
     chartsLayout->setContentsMargins(0, 0, 0, 0);
     chartsLayout->addWidget(m_cpuChart);
     chartsLayout->addWidget(m_memoryChart);
-    auto *logPanel = new QWidget(this);
-    auto *logHeader = new QHBoxLayout;
-    logHeader->addWidget(new QLabel(tr("Log"), logPanel));
-    logHeader->addStretch(1);
-    logHeader->addWidget(m_follow);
-    auto *logLayout = new QVBoxLayout(logPanel);
-    logLayout->setContentsMargins(0, 0, 0, 0);
-    logLayout->addLayout(logHeader);
-    logLayout->addWidget(m_log);
     auto *detailsSplit = new QSplitter(Qt::Horizontal, this);
     detailsSplit->setObjectName(QStringLiteral("detailsSplitter"));
     detailsSplit->setChildrenCollapsible(false);
     detailsSplit->addWidget(charts);
-    detailsSplit->addWidget(logPanel);
+    detailsSplit->addWidget(m_log);
     // Wide enough for the time axis' labels; the log takes what is left.
     charts->setMinimumWidth(360);
     detailsSplit->setSizes({440, 660});
@@ -215,7 +184,6 @@ ContainersPage::ContainersPage(QWidget *parent)
 
     m_empty->setObjectName(QStringLiteral("engineEmptyState"));
     m_empty->setAccessibleName(tr("Docker engine not reachable"));
-    m_empty->setActionsVisible(false);
     m_stack->addWidget(split);
     m_stack->addWidget(m_empty);
 
@@ -230,7 +198,6 @@ ContainersPage::ContainersPage(QWidget *parent)
             [this](int index) { setProject(m_projectCombo->itemData(index).toString()); });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ContainersPage::onSelectionChanged);
-    connect(m_follow, &QCheckBox::toggled, this, &ContainersPage::restartLogs);
 
     showDetails();
     updateEngineLine();
@@ -249,6 +216,7 @@ void ContainersPage::setEngine(DockerEngine *engine)
     if (m_engine)
         disconnect(m_engine, nullptr, this, nullptr);
     m_engine = engine;
+    m_log->setEngine(engine);
     if (m_ownedEngine.get() != engine)
         m_ownedEngine.reset();
     connectEngine();
@@ -269,9 +237,6 @@ void ContainersPage::connectEngine()
     connect(m_engine, &DockerEngine::versionReceived, this, &ContainersPage::onVersion);
     connect(m_engine, &DockerEngine::containersListed, this, &ContainersPage::onListed);
     connect(m_engine, &DockerEngine::statsReceived, this, &ContainersPage::onStats);
-    connect(m_engine, &DockerEngine::logsReceived, this, &ContainersPage::onLogs);
-    connect(m_engine, &DockerEngine::logLinesReceived, this, &ContainersPage::onLogLines);
-    connect(m_engine, &DockerEngine::followFinished, this, &ContainersPage::onFollowFinished);
 }
 
 // Nothing known about one engine holds for another.
@@ -308,7 +273,7 @@ void ContainersPage::cancelRequests()
     m_listRequest = 0;
     m_versionRequest = 0;
     m_statsRequests.clear();
-    cancelLogs();
+    m_log->cancel();
 }
 
 void ContainersPage::setProject(const QString &project)
@@ -337,8 +302,8 @@ void ContainersPage::start()
     }
     m_pollTimer.start();
     poll();
-    if (m_logRequest == 0)
-        restartLogs();
+    if (!m_log->isReading())
+        m_log->restart();
 }
 
 void ContainersPage::stop()
@@ -551,7 +516,7 @@ void ContainersPage::onSelectionChanged()
     updateActions();
     showDetails();
     refreshCharts();
-    restartLogs();
+    m_log->showContainer(id);
     Q_EMIT containerSelected(id);
 }
 
@@ -582,100 +547,12 @@ void ContainersPage::refreshCharts()
 
 void ContainersPage::setFollow(bool follow)
 {
-    m_follow->setChecked(follow); // toggled() restarts the log
+    m_log->setFollow(follow);
 }
 
 bool ContainersPage::isFollowing() const
 {
-    return m_follow->isChecked();
-}
-
-void ContainersPage::cancelLogs()
-{
-    if (m_logRequest > 0 && m_engine)
-        m_engine->cancel(m_logRequest);
-    m_logRequest = 0;
-}
-
-void ContainersPage::restartLogs()
-{
-    cancelLogs();
-    m_log->clear();
-    if (m_selectedId.isEmpty() || !m_engine)
-        return;
-    m_logRequest = m_follow->isChecked() ? m_engine->followLogs(m_selectedId, kFollowTail)
-                                         : m_engine->logs(m_selectedId, kOneShotTail);
-}
-
-void ContainersPage::onLogs(int requestId, const DockerResult &result,
-                            const QList<DockerLogLine> &lines)
-{
-    if (requestId != m_logRequest)
-        return;
-    m_logRequest = 0;
-    if (!result.ok) {
-        appendNote(tr("Could not read the log: %1").arg(result.message), true);
-        return;
-    }
-    appendLogLines(lines);
-    if (lines.isEmpty())
-        appendNote(tr("The log is empty."));
-}
-
-void ContainersPage::onLogLines(int requestId, const QList<DockerLogLine> &lines)
-{
-    if (requestId == m_logRequest)
-        appendLogLines(lines);
-}
-
-void ContainersPage::onFollowFinished(int requestId, const DockerResult &result)
-{
-    if (requestId != m_logRequest)
-        return;
-    m_logRequest = 0;
-    if (result.ok)
-        appendNote(tr("The container stopped: the log ends here."));
-    else if (!result.cancelled)
-        appendNote(tr("The log stream broke off: %1").arg(result.message), true);
-}
-
-void ContainersPage::appendLogLines(const QList<DockerLogLine> &lines)
-{
-    if (lines.isEmpty())
-        return;
-    QTextCharFormat normal;
-    QTextCharFormat error;
-    error.setForeground(HealthStyle::color(NodeStatus::Health::Down).darker(110));
-    QTextCursor cursor(m_log->document());
-    cursor.movePosition(QTextCursor::End);
-    cursor.beginEditBlock();
-    bool first = m_log->document()->isEmpty();
-    for (const DockerLogLine &line : lines) {
-        if (!first)
-            cursor.insertBlock();
-        first = false;
-        // Stderr is both coloured and prefixed: the prefix survives copy and paste.
-        if (line.stream == DockerLogLine::Stream::Stderr)
-            cursor.insertText(kStderrPrefix + line.text, error);
-        else
-            cursor.insertText(line.text, normal);
-    }
-    cursor.endEditBlock();
-    m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum());
-}
-
-void ContainersPage::appendNote(const QString &text, bool isError)
-{
-    QTextCharFormat format;
-    format.setFontItalic(true);
-    format.setForeground(isError ? HealthStyle::color(NodeStatus::Health::Down)
-                                 : HealthStyle::staleText().darker(120));
-    QTextCursor cursor(m_log->document());
-    cursor.movePosition(QTextCursor::End);
-    if (!m_log->document()->isEmpty())
-        cursor.insertBlock();
-    cursor.insertText(QStringLiteral("— %1 —").arg(text), format);
-    m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum());
+    return m_log->isFollowing();
 }
 
 void ContainersPage::updateEngineLine()
@@ -725,7 +602,7 @@ QString ContainersPage::staleBannerText() const
 
 QString ContainersPage::logText() const
 {
-    return m_log->toPlainText();
+    return m_log->text();
 }
 
 int ContainersPage::cpuPointCount() const

@@ -11,16 +11,15 @@
 
 #include <memory>
 
-class QCheckBox;
 class QComboBox;
 class QLabel;
-class QPlainTextEdit;
 class QStackedWidget;
 class QTableView;
 
 namespace pgdeck {
 
 class ComposeActions;
+class ContainerLogView;
 class ContainersModel;
 class EmptyStateWidget;
 class ResourceChartView;
@@ -37,9 +36,6 @@ class ContainersPage : public QWidget {
 public:
     static constexpr int kHistoryPoints = 600; // per container and metric
     static constexpr int kDefaultIntervalMs = 2000;
-    static constexpr int kFollowTail = 200; // lines of history when following starts
-    static constexpr int kOneShotTail = 500;
-    static constexpr int kMaxLogLines = 5000;
 
     explicit ContainersPage(QWidget *parent = nullptr);
     ~ContainersPage() override;
@@ -99,9 +95,6 @@ private:
     void onListed(int requestId, const DockerResult &result,
                   const QList<DockerContainer> &containers);
     void onStats(int requestId, const DockerResult &result, const DockerStats &stats);
-    void onLogs(int requestId, const DockerResult &result, const QList<DockerLogLine> &lines);
-    void onLogLines(int requestId, const QList<DockerLogLine> &lines);
-    void onFollowFinished(int requestId, const DockerResult &result);
 
     void showEngineAnswer();
     void showEngineFailure(const QString &message);
@@ -113,10 +106,6 @@ private:
     void onSelectionChanged();
     void showDetails();
     void refreshCharts();
-    void restartLogs();
-    void cancelLogs();
-    void appendLogLines(const QList<DockerLogLine> &lines);
-    void appendNote(const QString &text, bool isError = false);
     void updateEngineLine();
     void fitColumns();
 
@@ -136,7 +125,6 @@ private:
     int m_listRequest = 0;
     int m_versionRequest = 0;
     QHash<int, QString> m_statsRequests; // request id -> container id
-    int m_logRequest = 0;
     QString m_selectedId;
     bool m_updatingTable = false;
 
@@ -151,8 +139,7 @@ private:
     QLabel *m_detailsTitle;
     ResourceChartView *m_cpuChart;
     ResourceChartView *m_memoryChart;
-    QCheckBox *m_follow;
-    QPlainTextEdit *m_log;
+    ContainerLogView *m_log;
 };
 
 } // namespace pgdeck

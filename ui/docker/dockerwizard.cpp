@@ -1,6 +1,9 @@
 #include "dockerwizard.h"
 
-#include "dockerwizardpages.h"
+#include "dockerdatabasepage.h"
+#include "dockerfilespage.h"
+#include "dockerprojectpage.h"
+#include "dockerrunpage.h"
 
 #include <QDir>
 #include <QFileInfo>

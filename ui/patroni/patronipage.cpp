@@ -85,7 +85,6 @@ PatroniPage::PatroniPage(QWidget *parent)
                            tr("Maintenance mode: Patroni stops failing over and restarting"), this))
 {
     setObjectName(QStringLiteral("patroniPage"));
-    m_empty->setActionsVisible(false);
 
     auto *content = new QWidget(this);
     auto *title = styledLabel(tr("Patroni"), content, 1.45, true);

@@ -233,7 +233,6 @@ PipelinesPage::PipelinesPage(QWidget *parent)
 
     m_empty->setObjectName(QStringLiteral("pipelinesEmptyState"));
     m_empty->setAccessibleName(tr("No CI service connected"));
-    m_empty->setActionsVisible(false);
     m_stack->addWidget(split);
     m_stack->addWidget(m_empty);
 

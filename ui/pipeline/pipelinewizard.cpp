@@ -1,6 +1,9 @@
 #include "pipelinewizard.h"
 
-#include "pipelinewizardpages.h"
+#include "pipelinebuildpage.h"
+#include "pipelinefilespage.h"
+#include "pipelinerepositorypage.h"
+#include "pipelinetrypage.h"
 
 namespace pgdeck {
 

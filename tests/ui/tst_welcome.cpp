@@ -1,0 +1,207 @@
+// The first run: the welcome page and its three ways in, the Add a Server dialog against
+// a real server (the connection test runs in the background; a wrong port is named by
+// libpq; the server joins the inventory and is monitored), every menu action with its own
+// shortcut, accessible names, and the window layout coming back after a restart.
+#include "common/windowgrabber.h"
+#include "mainwindow.h"
+#include "nodes/nodestablemodel.h"
+#include "sandboxprocess.h"
+#include "welcome/addserverdialog.h"
+#include "welcome/welcomepage.h"
+
+#include <QAction>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSet>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pgdeck;
+
+class TestWelcome : public QObject {
+    Q_OBJECT
+    test::SandboxProcess m_sandbox;
+    QTemporaryDir m_config;
+
+    static void saveShot(QWidget *w, const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("PGDECK_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            return;
+        QDir().mkpath(dir);
+        const QImage image = WindowGrabber::grab(w);
+        QVERIFY(image.save(QDir(dir).filePath(name)));
+    }
+
+    // A primary alone, started by the first test that needs it (the 2x run needs none).
+    bool sandboxUp()
+    {
+        if (m_sandboxUp)
+            return true;
+        QString error;
+        m_sandboxUp = m_sandbox.up(0, &error);
+        if (!m_sandboxUp)
+            qWarning("%s", qPrintable(error));
+        return m_sandboxUp;
+    }
+    bool m_sandboxUp = false;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // Settings and the inventory go to a scratch config directory, never the user's.
+        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+    }
+
+    void welcomeOffersThreeWaysIn()
+    {
+        MainWindow w;
+        w.resize(1280, 800);
+        w.show();
+        auto *page = w.findChild<WelcomePage *>();
+        QVERIFY(page && page->isVisible());
+        for (const char *name : {"openInventoryButton", "addServerButton", "startSandboxButton"}) {
+            auto *b = page->findChild<QPushButton *>(QLatin1String(name));
+            QVERIFY2(b && b->isVisible() && !b->accessibleName().isEmpty(), name);
+        }
+        QTest::qWait(100);
+        // At 1x and, run again with QT_SCALE_FACTOR=2, at 2x: the file says which.
+        const qreal dpr = w.devicePixelRatioF();
+        QVERIFY(WindowGrabber::grab(&w).width() >= int(1280 * dpr));
+        saveShot(&w, dpr > 1.5 ? QStringLiteral("welcome@2x.png") : QStringLiteral("welcome.png"));
+    }
+
+    void addServerTestsTheConnectionInTheBackground()
+    {
+        QVERIFY(sandboxUp());
+        AddServerDialog dialog;
+        dialog.show();
+        auto *ok = dialog.findChild<QDialogButtonBox *>();
+        QVERIFY(ok);
+        // A closed port: libpq's own words, and the GUI thread never waits on the socket.
+        dialog.setServer(QStringLiteral("127.0.0.1"), 1, QStringLiteral("postgres"),
+                         QStringLiteral("pgdeck"));
+        QSignalSpy finished(&dialog, &AddServerDialog::testFinished);
+        QElapsedTimer clock;
+        clock.start();
+        dialog.testConnection();
+        QVERIFY(clock.elapsed() < 500);
+        QVERIFY(dialog.isTesting());
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY2(dialog.testResult().contains(QLatin1String("refused")) ||
+                     dialog.testResult().contains(QLatin1String("connect")),
+                 qPrintable(dialog.testResult()));
+
+        // The sandbox's primary answers with its version and role.
+        dialog.setServer(QStringLiteral("127.0.0.1"), m_sandbox.port(0), QStringLiteral("postgres"),
+                         QStringLiteral("postgres"));
+        dialog.testConnection();
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(finished.last().first().toBool(), true);
+        QVERIFY2(dialog.testResult().contains(QLatin1String("Connected: PostgreSQL 1")) &&
+                     dialog.testResult().contains(QLatin1String("primary")),
+                 qPrintable(dialog.testResult()));
+        saveShot(&dialog, QStringLiteral("add-server.png"));
+
+        // A bad cluster name is refused before anything is written.
+        auto *name = dialog.findChild<QLineEdit *>(QStringLiteral("clusterName"));
+        name->setText(QStringLiteral("no spaces please"));
+        QVERIFY(!dialog.findChild<QPushButton *>(QStringLiteral("testButton"))->isEnabled());
+        QVERIFY(dialog.testResult().contains(QLatin1String("cluster name")));
+        name->setText(QStringLiteral("mine"));
+        const ClusterSpec c = dialog.cluster();
+        QCOMPARE(c.name, QStringLiteral("mine"));
+        QCOMPARE(c.nodes.size(), 1);
+        QCOMPARE(c.nodes.first().port, m_sandbox.port(0));
+        QCOMPARE(c.nodes.first().role, QStringLiteral("primary"));
+    }
+
+    void anAddedServerJoinsTheInventoryAndIsMonitored()
+    {
+        QVERIFY(sandboxUp());
+        MainWindow w;
+        w.show();
+        QMetaObject::invokeMethod(
+            &w, [&w] { w.findChild<QAction *>(QStringLiteral("addServerAction"))->trigger(); });
+        QTRY_VERIFY(w.findChild<AddServerDialog *>());
+        auto *dialog = w.findChild<AddServerDialog *>();
+        dialog->setServer(QStringLiteral("127.0.0.1"), m_sandbox.port(0),
+                          QStringLiteral("postgres"), QStringLiteral("postgres"));
+        dialog->findChild<QLineEdit *>(QStringLiteral("clusterName"))
+            ->setText(QStringLiteral("added"));
+        dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        const QString path =
+            QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+                .filePath(QStringLiteral("inventory.yaml"));
+        QTRY_COMPARE(w.inventoryPath(), path);
+        const NodesTableModel *m = w.nodesModel();
+        const int row =
+            m->rowOf(QStringLiteral("added"), QStringLiteral("server-%1").arg(m_sandbox.port(0)));
+        QVERIFY2(row >= 0, qPrintable(QString::number(m->rowCount())));
+        QTRY_COMPARE_WITH_TIMEOUT(m->index(row, NodesTableModel::StateColumn).data().toString(),
+                                  QStringLiteral("up"), 20000);
+        QFile::remove(path);
+    }
+
+    void everyActionHasItsOwnShortcutAndName()
+    {
+        MainWindow w;
+        QSet<QString> seen;
+        int actions = 0;
+        for (QMenu *menu : w.menuBar()->findChildren<QMenu *>()) {
+            for (QAction *a : menu->actions()) {
+                if (a->isSeparator() || a->menu())
+                    continue;
+                ++actions;
+                const QString keys = a->shortcut().toString();
+                QVERIFY2(!keys.isEmpty(), qPrintable(a->text()));
+                QVERIFY2(!seen.contains(keys), qPrintable(keys + QStringLiteral(" twice")));
+                seen << keys;
+                QVERIFY2(!a->objectName().isEmpty(), qPrintable(a->text()));
+            }
+        }
+        QVERIFY(actions >= 20);
+        // Ctrl+3 goes to the third page.
+        w.showPages();
+        w.show();
+        w.findChild<QAction *>(QStringLiteral("pageAction3"))->trigger();
+        QCOMPARE(w.pages()->currentIndex(), 2);
+    }
+
+    void layoutComesBackAfterARestart()
+    {
+        QSize left; // what the window really was: its minimum size may have won over resize()
+        {
+            MainWindow w;
+            w.setLayoutRemembered(true);
+            w.resize(1111, 666);
+            w.show();
+            w.pages()->setCurrentIndex(4);
+            QTest::qWait(50);
+            left = w.size();
+            w.close();
+        }
+        const QString file = QSettings().fileName();
+        QVERIFY2(file.startsWith(m_config.path()), qPrintable(file)); // XDG_CONFIG_HOME
+        MainWindow again;
+        again.resize(800, 600);
+        QVERIFY(again.restoreLayout());
+        again.show();
+        QTRY_COMPARE(again.size(), left);
+        QVERIFY(left != QSize(800, 600));
+        QCOMPARE(again.pages()->currentIndex(), 4);
+    }
+};
+
+QTEST_MAIN(TestWelcome)
+#include "tst_welcome.moc"
