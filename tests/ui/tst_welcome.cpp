@@ -9,7 +9,9 @@
 #include "welcome/addserverdialog.h"
 #include "welcome/welcomepage.h"
 
+#include <QAbstractButton>
 #include <QAction>
+#include <QApplication>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QElapsedTimer>
@@ -176,6 +178,56 @@ private Q_SLOTS:
         w.show();
         w.findChild<QAction *>(QStringLiteral("pageAction3"))->trigger();
         QCOMPARE(w.pages()->currentIndex(), 2);
+    }
+
+    void everyControlHasAnAccessibleName()
+    {
+        MainWindow w;
+        w.show();
+        AddServerDialog dialog;
+        dialog.show();
+        for (QWidget *top : {static_cast<QWidget *>(w.findChild<WelcomePage *>()),
+                             static_cast<QWidget *>(&dialog)}) {
+            for (const QWidget *c : top->findChildren<QWidget *>()) {
+                if (!(c->focusPolicy() & Qt::TabFocus) || !c->isVisibleTo(top) ||
+                    c->parentWidget()->inherits("QAbstractSpinBox"))
+                    continue;
+                const auto *b = qobject_cast<const QAbstractButton *>(c);
+                const QString name =
+                    c->accessibleName().isEmpty() && b ? b->text() : c->accessibleName();
+                QVERIFY2(!name.isEmpty(), c->metaObject()->className());
+            }
+        }
+    }
+
+    void aDarkSystemPaletteIsFollowed()
+    {
+        // What a dark desktop theme hands Qt: every colour comes from the palette.
+        const QPalette light = QApplication::palette();
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x20, 0x22, 0x26));
+        dark.setColor(QPalette::WindowText, QColor(0xea, 0xea, 0xea));
+        dark.setColor(QPalette::Base, QColor(0x16, 0x18, 0x1b));
+        dark.setColor(QPalette::Text, QColor(0xea, 0xea, 0xea));
+        dark.setColor(QPalette::Button, QColor(0x2c, 0x2f, 0x34));
+        dark.setColor(QPalette::ButtonText, QColor(0xea, 0xea, 0xea));
+        QApplication::setPalette(dark);
+        const auto restore = qScopeGuard([&] { QApplication::setPalette(light); });
+        MainWindow w;
+        w.resize(1280, 800);
+        w.show();
+        QTest::qWait(100);
+        const QImage image = WindowGrabber::grab(&w);
+        qint64 sum = 0, n = 0, bright = 0;
+        for (int y = 0; y < image.height(); y += 5)
+            for (int x = 0; x < image.width(); x += 5, ++n) {
+                const int l = QColor(image.pixel(x, y)).lightness();
+                sum += l;
+                bright += l > 200;
+            }
+        QVERIFY2(sum / n < 80, qPrintable(QString::number(sum / n))); // dark overall
+        QVERIFY(bright > 0);                                          // with light text
+        saveShot(&w, QStringLiteral("welcome-dark.png"));
     }
 
     void layoutComesBackAfterARestart()
