@@ -3,7 +3,6 @@
 #include "common/cleanitemdelegate.h"
 #include "common/healthstyle.h"
 #include "docker/containerspage.h"
-#include "docker/dockerwizard.h"
 #include "events/eventspage.h"
 #include "inventory/inventoryloader.h"
 #include "inventory/inventorytreemodel.h"
@@ -15,20 +14,12 @@
 #include "overview/overviewpage.h"
 #include "patroni/patronipage.h"
 #include "patroni/patronitopology.h"
-#include "patroni/patroniwizard.h"
 #include "pipeline/pipelinespage.h"
-#include "pipeline/pipelinewizard.h"
-#include "rebalance/rebalancewizard.h"
-#include "replication/addreplicawizard.h"
-#include "replication/promotedialog.h"
 #include "replication/replicationpage.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxbuilddialog.h"
-#include "sharding/shardingwizard.h"
 #include "shards/shardspage.h"
 #include "topology/topology.h"
-#include "topology/topologyview.h"
-#include "welcome/addserverdialog.h"
 #include "welcome/welcomepage.h"
 #include <QDir>
 #include <QStandardPaths>
@@ -40,14 +31,10 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
-#include <QMenuBar>
 #include <QMessageBox>
-#include <QPalette>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QStyleFactory>
-#include <QTabBar>
 #include <QTabWidget>
 #include <QTimer>
 #include <QTreeView>
@@ -173,170 +160,6 @@ QString MainWindow::defaultHint()
 {
     return tr("pgdeck shows your PostgreSQL clusters live — topology, replication lag, shards "
               "— and runs the wizards that shard, replicate and deploy them. Start here:");
-}
-
-void MainWindow::createMenus()
-{
-    // Every action has a shortcut and an object name (tests and the self-test find them).
-    const auto add = [this](QMenu *menu, const QString &text, const QString &name,
-                            const QKeySequence &keys, auto slot) {
-        QAction *a = menu->addAction(text, this, slot);
-        a->setObjectName(name);
-        a->setShortcut(keys);
-        return a;
-    };
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    add(file, tr("&Open Inventory…"), QStringLiteral("openInventoryAction"),
-        QKeySequence(tr("Ctrl+O")), &MainWindow::openInventoryDialog);
-    add(file, tr("Add a &Server…"), QStringLiteral("addServerAction"),
-        QKeySequence(tr("Ctrl+Shift+N")), &MainWindow::openAddServerDialog);
-    add(file, tr("Build and Open the Sand&box"), QStringLiteral("sandboxAction"),
-        QKeySequence(tr("Ctrl+Shift+X")), &MainWindow::startDefaultSandbox);
-    file->addSeparator();
-    add(file, tr("S&hard a Table…"), QStringLiteral("shardTableAction"),
-        QKeySequence(tr("Ctrl+Shift+T")), &MainWindow::openShardingWizard);
-    add(file, tr("&Add Workers…"), QStringLiteral("addWorkersAction"),
-        QKeySequence(tr("Ctrl+Shift+W")), [this] { openRebalanceWizard(true); });
-    add(file, tr("&Rebalance Shards…"), QStringLiteral("rebalanceAction"),
-        QKeySequence(tr("Ctrl+Shift+B")), [this] { openRebalanceWizard(false); });
-    file->addSeparator();
-    add(file, tr("Add a Re&plica…"), QStringLiteral("addReplicaAction"),
-        QKeySequence(tr("Ctrl+Shift+R")), &MainWindow::openAddReplicaWizard);
-    add(file, tr("Pro&mote a Standby…"), QStringLiteral("promoteAction"),
-        QKeySequence(tr("Ctrl+Shift+M")), &MainWindow::openPromoteDialog);
-    add(file, tr("Create a Patroni &Cluster…"), QStringLiteral("createPatroniAction"),
-        QKeySequence(tr("Ctrl+Shift+C")), &MainWindow::openPatroniWizard);
-    add(file, tr("New Container &Deployment…"), QStringLiteral("newDeploymentAction"),
-        QKeySequence(tr("Ctrl+Shift+D")), &MainWindow::openDockerWizard);
-    add(file, tr("New CI/CD &Pipeline…"), QStringLiteral("newPipelineAction"),
-        QKeySequence(tr("Ctrl+Shift+P")), [this] {
-            auto *wizard = new PipelineWizard(this);
-            wizard->setAttribute(Qt::WA_DeleteOnClose);
-            wizard->show();
-        });
-    file->addSeparator();
-    QAction *quit = add(file, tr("&Quit"), QStringLiteral("quitAction"), QKeySequence(tr("Ctrl+Q")),
-                        [] { QApplication::closeAllWindows(); });
-    quit->setMenuRole(QAction::QuitRole);
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    if (auto *dock = findChild<QDockWidget *>(QStringLiteral("inventoryDock"))) {
-        QAction *toggle = dock->toggleViewAction();
-        toggle->setObjectName(QStringLiteral("toggleInventoryAction"));
-        toggle->setShortcut(QKeySequence(tr("Ctrl+Shift+I")));
-        view->addAction(toggle);
-    }
-    view->addSeparator();
-    // Ctrl+1 … Ctrl+8: the pages in tab order.
-    for (int i = 0; i < m_pages->count(); ++i) {
-        QAction *page = view->addAction(m_pages->tabText(i), this, [this, i] {
-            if (m_stack->currentWidget() == m_pages)
-                m_pages->setCurrentIndex(i);
-        });
-        page->setObjectName(QStringLiteral("pageAction%1").arg(i + 1));
-        page->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
-    }
-    view->addSeparator();
-    QAction *full =
-        add(view, tr("&Full Screen"), QStringLiteral("fullScreenAction"), QKeySequence::FullScreen,
-            [this] { setWindowState(windowState() ^ Qt::WindowFullScreen); });
-    full->setCheckable(true);
-
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    QAction *about = add(help, tr("&About pgdeck"), QStringLiteral("aboutAction"),
-                         QKeySequence(tr("F1")), &MainWindow::about);
-    about->setMenuRole(QAction::AboutRole);
-    QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
-    aboutQt->setObjectName(QStringLiteral("aboutQtAction"));
-    aboutQt->setShortcut(QKeySequence(tr("Shift+F1")));
-}
-
-void MainWindow::openAddServerDialog()
-{
-    if (m_dashboard)
-        return; // never a dialog on a wall screen
-    auto *dialog = new AddServerDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this,
-            [this, dialog] { addDeployedCluster(dialog->cluster()); });
-    dialog->show();
-}
-
-void MainWindow::openShardingWizard()
-{
-    const ClusterSpec *cluster = m_inventory.cluster(m_currentCluster);
-    if (!cluster) {
-        QMessageBox::information(this, tr("Shard a Table"),
-                                 tr("Open an inventory and choose a cluster first."));
-        return;
-    }
-    auto *wizard = new ShardingWizard(*cluster, this);
-    wizard->setAttribute(Qt::WA_DeleteOnClose);
-    wizard->show();
-}
-
-void MainWindow::openRebalanceWizard(bool addWorkers)
-{
-    const ClusterSpec *cluster = m_inventory.cluster(m_currentCluster);
-    if (!cluster) {
-        QMessageBox::information(this, addWorkers ? tr("Add Workers") : tr("Rebalance Shards"),
-                                 tr("Open an inventory and choose a cluster first."));
-        return;
-    }
-    auto *wizard = new RebalanceWizard(*cluster,
-                                       addWorkers ? RebalanceWizard::Intent::AddWorkers
-                                                  : RebalanceWizard::Intent::Rebalance,
-                                       this);
-    wizard->setAttribute(Qt::WA_DeleteOnClose);
-    wizard->show();
-}
-
-void MainWindow::openAddReplicaWizard()
-{
-    if (!m_inventory.cluster(m_currentCluster) || m_inventoryPath.isEmpty()) {
-        QMessageBox::information(this, tr("Add a Replica"),
-                                 tr("Open an inventory and choose a cluster first."));
-        return;
-    }
-    auto *wizard = new AddReplicaWizard(m_inventory, m_inventoryPath, m_currentCluster, this);
-    wizard->setAttribute(Qt::WA_DeleteOnClose);
-    // The new node is in the file now: show it, and start monitoring it.
-    connect(wizard, &AddReplicaWizard::inventoryChanged, this, &MainWindow::reloadInventory);
-    wizard->show();
-}
-
-void MainWindow::openPromoteDialog()
-{
-    if (!m_inventory.cluster(m_currentCluster) || m_inventoryPath.isEmpty()) {
-        QMessageBox::information(this, tr("Promote a Standby"),
-                                 tr("Open an inventory and choose a cluster first."));
-        return;
-    }
-    auto *dialog = new PromoteDialog(m_inventory, m_inventoryPath, m_currentCluster, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &PromoteDialog::inventoryChanged, this, &MainWindow::reloadInventory);
-    dialog->show();
-}
-
-void MainWindow::openPatroniWizard()
-{
-    auto *wizard = new PatroniWizard(m_inventory, m_inventoryPath, this);
-    wizard->setAttribute(Qt::WA_DeleteOnClose);
-    // The new cluster is in the file now: show it, and start watching it.
-    connect(wizard, &PatroniWizard::inventoryChanged, this, [this](const QString &path) {
-        if (m_inventoryPath.isEmpty())
-            m_inventoryPath = path;
-        reloadInventory();
-    });
-    wizard->show();
-}
-
-void MainWindow::openDockerWizard()
-{
-    auto *wizard = new DockerWizard(this);
-    wizard->setAttribute(Qt::WA_DeleteOnClose);
-    connect(wizard, &DockerWizard::deploymentReady, this, &MainWindow::addDeployedCluster);
-    wizard->show();
 }
 
 void MainWindow::addDeployedCluster(const ClusterSpec &cluster)
@@ -690,110 +513,6 @@ void MainWindow::refreshPages()
     m_overviewPage->updateStatuses(statuses, topology);
     m_replicationPage->updateStatuses(statuses);
     updateBanner();
-}
-
-QString MainWindow::bannerText() const
-{
-    QStringList problems;
-    for (const ClusterSpec &c : m_inventory.clusters) {
-        QStringList down, stale, lagging;
-        for (const NodeStatus &s : clusterStatuses(c.name)) {
-            if (s.health() == NodeStatus::Health::Down)
-                down << s.node;
-            else if (s.health() == NodeStatus::Health::Stale)
-                stale << s.node;
-            for (const StandbyLag &l : s.standbyLags)
-                if ((c.monitor.lagWarnBytes > 0 && l.replayLagBytes > c.monitor.lagWarnBytes) ||
-                    (c.monitor.lagWarnSeconds > 0 && l.replayLagSeconds > c.monitor.lagWarnSeconds))
-                    lagging << l.name;
-        }
-        QStringList what;
-        if (!down.isEmpty())
-            what << tr("%1 down").arg(down.join(QStringLiteral(", ")));
-        if (!stale.isEmpty())
-            what << tr("%1 not answering").arg(stale.join(QStringLiteral(", ")));
-        if (!lagging.isEmpty())
-            what << tr("%1 lagging").arg(lagging.join(QStringLiteral(", ")));
-        const auto patroni = m_patroniSnapshots.constFind(c.name);
-        if (patroni != m_patroniSnapshots.cend()) {
-            if (!patroni->reachable)
-                what << tr("Patroni not answering");
-            else if (patroni->state.leader().isEmpty())
-                what << tr("no Patroni leader");
-            if (patroni->reachable && patroni->state.paused)
-                what << tr("Patroni paused");
-        }
-        if (!what.isEmpty())
-            problems << tr("%1 DEGRADED: %2").arg(c.name, what.join(QStringLiteral(" · ")));
-    }
-    return problems.join(QStringLiteral("   |   "));
-}
-
-void MainWindow::updateBanner()
-{
-    const QString text = bannerText();
-    m_banner->setText(text);
-    m_banner->setVisible(m_dashboard && !text.isEmpty());
-}
-
-void MainWindow::applyDashboardLook()
-{
-    // Dark and calm for a wall screen, whatever the desktop theme is.
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    QPalette dark;
-    dark.setColor(QPalette::Window, QColor(0x16, 0x1b, 0x22));
-    dark.setColor(QPalette::WindowText, QColor(0xe6, 0xed, 0xf3));
-    dark.setColor(QPalette::Base, QColor(0x0d, 0x11, 0x17));
-    dark.setColor(QPalette::AlternateBase, QColor(0x1c, 0x23, 0x2c));
-    dark.setColor(QPalette::Text, QColor(0xe6, 0xed, 0xf3));
-    dark.setColor(QPalette::Button, QColor(0x21, 0x26, 0x2d));
-    dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xed, 0xf3));
-    dark.setColor(QPalette::Mid, QColor(0x30, 0x36, 0x3d));
-    dark.setColor(QPalette::Midlight, QColor(0x30, 0x36, 0x3d));
-    dark.setColor(QPalette::PlaceholderText, QColor(0x8b, 0x94, 0x9e));
-    dark.setColor(QPalette::Highlight, QColor(0x1f, 0x6f, 0xeb));
-    dark.setColor(QPalette::HighlightedText, Qt::white);
-    dark.setColor(QPalette::ToolTipBase, QColor(0x21, 0x26, 0x2d));
-    dark.setColor(QPalette::ToolTipText, QColor(0xe6, 0xed, 0xf3));
-    QApplication::setPalette(dark);
-    // Large type readable from across a room; style sheets pick it up at polish time.
-    QFont big = QApplication::font();
-    if (big.pointSizeF() < 14)
-        big.setPointSizeF(big.pointSizeF() * 1.5);
-    QApplication::setFont(big);
-}
-
-void MainWindow::setDashboardMode(int rotateMs)
-{
-    m_dashboard = true;
-    applyDashboardLook();
-    menuBar()->hide();
-    if (auto *dock = findChild<QDockWidget *>(QStringLiteral("inventoryDock")))
-        dock->hide();
-    m_pages->tabBar()->hide(); // the rotation chooses the page
-    m_overviewPage->topologyView()->setMaxScale(2.5);
-    m_overviewPage->setRecentEventRows(4);
-    QFont bannerFont = QApplication::font();
-    bannerFont.setBold(true);
-    bannerFont.setPointSizeF(bannerFont.pointSizeF() * 1.3);
-    m_banner->setFont(bannerFont);
-    m_banner->setStyleSheet(
-        QStringLiteral("QLabel { background: #c62828; color: white; padding: 14px; }"));
-    m_rotateTimer->start(qMax(1000, rotateMs));
-    showFullScreen();
-    updateBanner();
-}
-
-void MainWindow::rotatePage()
-{
-    // Overview then Replication for each cluster in turn.
-    const int clusters = int(m_inventory.clusters.size());
-    if (clusters == 0)
-        return;
-    m_rotateIndex = (m_rotateIndex + 1) % (clusters * 2);
-    showCluster(m_inventory.clusters[m_rotateIndex / 2].name);
-    m_pages->setCurrentWidget(m_rotateIndex % 2 == 0 ? static_cast<QWidget *>(m_overviewPage)
-                                                     : static_cast<QWidget *>(m_replicationPage));
 }
 
 void MainWindow::setHistoryStorePath(const QString &path)

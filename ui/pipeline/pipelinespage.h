@@ -86,6 +86,7 @@ public:
 
     static QString tokenVariables(Service service); // "JENKINS_USER and JENKINS_TOKEN"
     static QString serviceName(Service service);
+    static QString defaultWorkflow() { return QStringLiteral("deploy.yml"); } // GitHub's
     // The variables the service's credentials are named by, in the order they are asked.
     static QStringList credentialVariables(Service service);
     // apiUrl, or the service's public API when it is empty (none for Jenkins).
