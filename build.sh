@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(
   g++ cmake ninja-build pkgconf git
-  qt6-base-dev qt6-base-dev-tools libqt6charts6-dev libqt6svg6-dev libqt6opengl6-dev libgl-dev libqt6sql6-sqlite
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev libqt6sql6-sqlite
   qt6-qpa-plugins qt6-l10n-tools qt6-tools-dev libyaml-cpp-dev libpq-dev
   postgresql postgresql-contrib
   openssh-server openssh-client
