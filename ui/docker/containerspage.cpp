@@ -6,6 +6,7 @@
 #include "common/healthbadgedelegate.h"
 #include "common/healthstyle.h"
 #include "common/styledlabel.h"
+#include "common/tablestyle.h"
 #include "composeactions.h"
 #include "containerlogview.h"
 #include "containersmodel.h"
@@ -121,27 +122,11 @@ ContainersPage::ContainersPage(QWidget *parent)
     m_table->setObjectName(QStringLiteral("containersTable"));
     m_table->setAccessibleName(tr("Containers"));
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setShowGrid(false);
-    m_table->setWordWrap(false);
-    m_table->setStyleSheet(QStringLiteral("QTableView { outline: 0; }"
-                                          "QTableView::item { padding: 0px 8px; border: none; }"
-                                          "QHeaderView::section { padding: 6px 8px; border: none; "
-                                          "border-bottom: 1px solid palette(mid);"
-                                          " background: palette(window); font-weight: 600; }"));
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 14);
-    m_table->setItemDelegate(new CleanItemDelegate(m_table));
+    TableStyle::apply(m_table);
     for (int column : {int(ContainersModel::StateColumn), int(ContainersModel::HealthColumn)})
         m_table->setItemDelegateForColumn(
             column, new OptionalBadgeDelegate(ContainersModel::HealthRole, m_table));
     QHeaderView *h = m_table->horizontalHeader();
-    h->setHighlightSections(false);
-    h->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     h->setMinimumSectionSize(70);
     h->setStretchLastSection(false);
     h->setSectionResizeMode(ContainersModel::PortsColumn, QHeaderView::Stretch);

@@ -1,6 +1,6 @@
 #include "eventspage.h"
 
-#include "common/cleanitemdelegate.h"
+#include "common/tablestyle.h"
 #include "eventsmodel.h"
 
 #include <QComboBox>
@@ -96,27 +96,11 @@ EventsPage::EventsPage(QWidget *parent)
     m_view->setModel(m_textProxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(EventsModel::TimeColumn, Qt::DescendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->setShowGrid(false);
-    m_view->setWordWrap(false);
+    TableStyle::apply(m_view);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection); // rows to copy or export
     m_view->setTextElideMode(Qt::ElideRight);
     m_view->setIconSize(QSize(12, 12));
-    m_view->setStyleSheet(QStringLiteral("QTableView { outline: 0; }"
-                                         "QTableView::item { padding: 0px 8px; border: none; }"
-                                         "QHeaderView::section { padding: 6px 8px; border: none; "
-                                         "border-bottom: 1px solid palette(mid);"
-                                         " background: palette(window); font-weight: 600; }"));
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 14);
-    m_view->setItemDelegate(new CleanItemDelegate(m_view));
     QHeaderView *h = m_view->horizontalHeader();
-    h->setHighlightSections(false);
-    h->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    h->setMinimumSectionSize(60);
     // Up to 10,000 rows: fixed widths measured once, not ResizeToContents on every insert.
     const QFontMetrics fm = m_view->fontMetrics();
     h->setSectionResizeMode(QHeaderView::Interactive);

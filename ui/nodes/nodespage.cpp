@@ -1,8 +1,8 @@
 #include "nodespage.h"
 
-#include "common/cleanitemdelegate.h"
 #include "common/healthbadgedelegate.h"
 #include "common/healthstyle.h"
+#include "common/tablestyle.h"
 #include "nodestablemodel.h"
 
 #include <QComboBox>
@@ -49,30 +49,12 @@ NodesPage::NodesPage(NodesTableModel *model, QWidget *parent)
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(NodesTableModel::NodeColumn, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->setShowGrid(false);
-    m_view->setWordWrap(false);
+    TableStyle::apply(m_view, 16);
     m_view->setTextElideMode(Qt::ElideRight);
     m_view->setIconSize(QSize(14, 14));
-    // Breathing room in cells and headers; no dotted focus rectangle on the current cell.
-    m_view->setStyleSheet(QStringLiteral("QTableView { outline: 0; }"
-                                         "QTableView::item { padding: 0px 8px; border: none; }"
-                                         "QHeaderView::section { padding: 6px 8px; border: none; "
-                                         "border-bottom: 1px solid palette(mid);"
-                                         " background: palette(window); font-weight: 600; }"));
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 16);
-    m_view->setItemDelegate(new CleanItemDelegate(m_view));
     m_view->setItemDelegateForColumn(NodesTableModel::StateColumn,
                                      new HealthBadgeDelegate(NodesTableModel::HealthRole, m_view));
     QHeaderView *h = m_view->horizontalHeader();
-    h->setHighlightSections(false);
-    h->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    h->setMinimumSectionSize(60);
     // A handful of rows: fitting the contents costs nothing and keeps every column readable.
     h->setSectionResizeMode(QHeaderView::ResizeToContents);
     h->setSectionResizeMode(NodesTableModel::ErrorColumn, QHeaderView::Stretch);

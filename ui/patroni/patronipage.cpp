@@ -4,6 +4,7 @@
 #include "common/emptystatewidget.h"
 #include "common/healthstyle.h"
 #include "common/styledlabel.h"
+#include "common/tablestyle.h"
 #include "patronimembersmodel.h"
 #include "plan/auditlog.h"
 
@@ -106,24 +107,8 @@ PatroniPage::PatroniPage(QWidget *parent)
 
     m_table->setObjectName(QStringLiteral("membersView"));
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setShowGrid(false);
-    m_table->setWordWrap(false);
-    // The Nodes page's look: padded cells, a quiet header, no focus frame.
-    const QString tableCss =
-        QStringLiteral("QTableView, QTreeView { outline: 0; }"
-                       "QTableView::item, QTreeView::item { padding: 0px 8px; border: none; }"
-                       "QHeaderView::section { padding: 6px 8px; border: none; "
-                       "border-bottom: 1px solid palette(mid);"
-                       " background: palette(window); font-weight: 600; }");
-    m_table->setStyleSheet(tableCss);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 14);
-    m_table->setItemDelegate(new CleanItemDelegate(m_table));
+    TableStyle::apply(m_table);
+    const QString tableCss = QString::fromLatin1(TableStyle::styleSheet());
     m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     QHeaderView *h = m_table->horizontalHeader();
     h->setHighlightSections(false);

@@ -2,11 +2,11 @@
 
 #include "cirunsmodel.h"
 #include "citokenpanel.h"
-#include "common/cleanitemdelegate.h"
 #include "common/emptystatewidget.h"
 #include "common/healthbadgedelegate.h"
 #include "common/healthstyle.h"
 #include "common/styledlabel.h"
+#include "common/tablestyle.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -54,29 +54,6 @@ QLabel *banner(QWidget *parent)
                          .arg(accent.darker(150).name(), accent.name()));
     l->hide();
     return l;
-}
-
-void styleTable(QTableView *table)
-{
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setAlternatingRowColors(true);
-    table->setShowGrid(false);
-    table->setWordWrap(false);
-    table->setStyleSheet(QStringLiteral("QTableView { outline: 0; }"
-                                        "QTableView::item { padding: 0px 8px; border: none; }"
-                                        "QHeaderView::section { padding: 6px 8px; border: none; "
-                                        "border-bottom: 1px solid palette(mid);"
-                                        " background: palette(window); font-weight: 600; }"));
-    table->verticalHeader()->hide();
-    table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 14);
-    table->setItemDelegate(new CleanItemDelegate(table));
-    QHeaderView *h = table->horizontalHeader();
-    h->setHighlightSections(false);
-    h->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    h->setMinimumSectionSize(60);
 }
 
 QLabel *sectionTitle(const QString &text, QWidget *parent)
@@ -171,7 +148,7 @@ PipelinesPage::PipelinesPage(QWidget *parent)
     m_runsTable->setObjectName(QStringLiteral("runsTable"));
     m_runsTable->setAccessibleName(tr("Pipeline runs"));
     m_runsTable->setModel(m_runsModel);
-    styleTable(m_runsTable);
+    TableStyle::apply(m_runsTable);
     m_runsTable->setItemDelegateForColumn(
         CiRunsModel::StatusColumn, new HealthBadgeDelegate(CiRunsModel::HealthRole, m_runsTable));
     m_runsTable->horizontalHeader()->setSectionResizeMode(CiRunsModel::StartedColumn,
@@ -181,7 +158,7 @@ PipelinesPage::PipelinesPage(QWidget *parent)
     m_jobsTable->setObjectName(QStringLiteral("jobsTable"));
     m_jobsTable->setAccessibleName(tr("Jobs of the selected run"));
     m_jobsTable->setModel(m_jobsModel);
-    styleTable(m_jobsTable);
+    TableStyle::apply(m_jobsTable);
     m_jobsTable->setItemDelegateForColumn(
         JobStatusColumn, new HealthBadgeDelegate(CiRunsModel::HealthRole, m_jobsTable));
     m_jobsTable->horizontalHeader()->setSectionResizeMode(JobNameColumn, QHeaderView::Stretch);
