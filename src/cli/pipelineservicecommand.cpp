@@ -96,31 +96,6 @@ const char *colour(const QString &status)
 
 namespace {
 
-// The credentials a service needs, in the order `pipeline token set` reads them.
-QStringList credentialVariables(const QString &service)
-{
-    if (service == QLatin1String("github"))
-        return {GitHubClient::tokenVariable()};
-    if (service == QLatin1String("gitlab"))
-        return {GitLabClient::tokenVariable()};
-    if (service == QLatin1String("jenkins"))
-        return {JenkinsClient::userVariable(), JenkinsClient::tokenVariable()};
-    if (service == QLatin1String("circleci"))
-        return {CircleCiClient::tokenVariable()};
-    return {};
-}
-
-QUrl defaultApiBase(const QString &service)
-{
-    if (service == QLatin1String("github"))
-        return GitHubClient::defaultBaseUrl();
-    if (service == QLatin1String("gitlab"))
-        return GitLabClient::defaultBaseUrl();
-    if (service == QLatin1String("circleci"))
-        return CircleCiClient::defaultBaseUrl();
-    return {}; // Jenkins has no public default: --url is required
-}
-
 // One line from stdin; without echo when it is a terminal, since it is a secret.
 QString readSecretLine(const QString &prompt)
 {
@@ -148,12 +123,12 @@ QString readSecretLine(const QString &prompt)
 int CtlCommand::pipelineToken(const QString &action)
 {
     const QString service = m_parser.value(QStringLiteral("service"));
-    const QStringList variables = credentialVariables(service);
+    const QStringList variables = CredentialStore::variablesFor(service);
     if (variables.isEmpty())
         return usage(QStringLiteral("--service takes github, gitlab, jenkins or circleci"));
     const QUrl base = m_parser.isSet(QStringLiteral("url"))
                           ? QUrl(m_parser.value(QStringLiteral("url")))
-                          : defaultApiBase(service);
+                          : CredentialStore::defaultApiBase(service);
     if (base.isEmpty())
         return usage(QStringLiteral("Jenkins needs --url, the server's address"));
     for (const QString &variable : variables) {
@@ -190,7 +165,7 @@ std::unique_ptr<CiClient> CtlCommand::ciClient()
         return nullptr;
     }
     const QUrl base(m_parser.value(QStringLiteral("url")));
-    const QUrl apiBase = base.isEmpty() ? defaultApiBase(service) : base;
+    const QUrl apiBase = base.isEmpty() ? CredentialStore::defaultApiBase(service) : base;
     // The environment first, then the keychain entry for this service and server.
     const auto need = [&](const QString &variable) {
         QString value = CiClient::tokenFromEnvironment(variable);

@@ -58,29 +58,27 @@ QList<MonitorEvent> EventDetector::update(const NodeStatus &s)
 
         mem.role = role;
 
-        // Standbys attached to this node, compared with the last fresh sample: a stale
-        // sample in between must not swallow an arrival or a departure.
-        if (!s.stale) {
-            QStringList names;
+        // Standbys attached to this node, compared with the last fresh sample (this block
+        // sees only fresh ones): a stale sample between must not swallow a change.
+        QStringList names;
+        for (const StandbyLag &l : s.standbyLags)
+            names << l.name;
+        if (mem.standbysKnown) {
             for (const StandbyLag &l : s.standbyLags)
-                names << l.name;
-            if (mem.standbysKnown) {
-                for (const StandbyLag &l : s.standbyLags)
-                    if (!mem.standbys.contains(l.name))
-                        events << make(s, Sev::Info, K::StandbyAppeared, l.name,
-                                       QStringLiteral("standby %1 (%2) started streaming from %3")
-                                           .arg(l.name, l.clientAddr, s.node));
-                for (const QString &name : std::as_const(mem.standbys))
-                    if (!names.contains(name)) {
-                        events << make(s, Sev::Warning, K::StandbyVanished, name,
-                                       QStringLiteral("standby %1 no longer streams from %2")
-                                           .arg(name, s.node));
-                        mem.lagHigh.remove(name);
-                    }
-            }
-            mem.standbys = names;
-            mem.standbysKnown = true;
+                if (!mem.standbys.contains(l.name))
+                    events << make(s, Sev::Info, K::StandbyAppeared, l.name,
+                                   QStringLiteral("standby %1 (%2) started streaming from %3")
+                                       .arg(l.name, l.clientAddr, s.node));
+            for (const QString &name : std::as_const(mem.standbys))
+                if (!names.contains(name)) {
+                    events << make(
+                        s, Sev::Warning, K::StandbyVanished, name,
+                        QStringLiteral("standby %1 no longer streams from %2").arg(name, s.node));
+                    mem.lagHigh.remove(name);
+                }
         }
+        mem.standbys = names;
+        mem.standbysKnown = true;
 
         // Lag thresholds, with the transition back reported too.
         for (const StandbyLag &l : s.standbyLags) {

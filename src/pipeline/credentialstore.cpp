@@ -1,5 +1,10 @@
 #include "credentialstore.h"
 
+#include "circleciclient.h"
+#include "githubclient.h"
+#include "gitlabclient.h"
+#include "jenkinsclient.h"
+
 #include <QEventLoop>
 
 #include <qt6keychain/keychain.h>
@@ -51,6 +56,30 @@ QString CredentialStore::entryName(const QString &variable, const QUrl &apiBase)
         apiBase.host().isEmpty() ? QStringLiteral("default") : apiBase.host().toLower();
     const QString port = apiBase.port() > 0 ? QStringLiteral(":%1").arg(apiBase.port()) : QString();
     return QStringLiteral("%1@%2%3").arg(variable, host, port);
+}
+
+QStringList CredentialStore::variablesFor(const QString &service)
+{
+    if (service == QLatin1String("github"))
+        return {GitHubClient::tokenVariable()};
+    if (service == QLatin1String("gitlab"))
+        return {GitLabClient::tokenVariable()};
+    if (service == QLatin1String("jenkins"))
+        return {JenkinsClient::userVariable(), JenkinsClient::tokenVariable()};
+    if (service == QLatin1String("circleci"))
+        return {CircleCiClient::tokenVariable()};
+    return {};
+}
+
+QUrl CredentialStore::defaultApiBase(const QString &service)
+{
+    if (service == QLatin1String("github"))
+        return GitHubClient::defaultBaseUrl();
+    if (service == QLatin1String("gitlab"))
+        return GitLabClient::defaultBaseUrl();
+    if (service == QLatin1String("circleci"))
+        return CircleCiClient::defaultBaseUrl();
+    return {};
 }
 
 void CredentialStore::read(const QString &entry, const ReadDone &done)

@@ -22,6 +22,12 @@ public:
 
     static QString keychainService() { return QStringLiteral("io.github.pgdeck.pgdeck"); }
     static QString entryName(const QString &variable, const QUrl &apiBase);
+    // The variables a service's credentials are named by ("github", "gitlab", "jenkins",
+    // "circleci"), in the order they are asked; empty for any other name.
+    static QStringList variablesFor(const QString &service);
+    // The service's public API, whose host names the entry when no URL is given; empty
+    // for Jenkins, which has none.
+    static QUrl defaultApiBase(const QString &service);
 
     // Asynchronous, for the GUI thread. A missing entry reads as an empty secret with no
     // error; a keychain that cannot be reached is an error that says so.

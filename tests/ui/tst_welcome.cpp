@@ -14,7 +14,6 @@
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QPushButton>
@@ -93,10 +92,7 @@ private Q_SLOTS:
         dialog.setServer(QStringLiteral("127.0.0.1"), 1, QStringLiteral("postgres"),
                          QStringLiteral("pgdeck"));
         QSignalSpy finished(&dialog, &AddServerDialog::testFinished);
-        QElapsedTimer clock;
-        clock.start();
         dialog.testConnection();
-        QVERIFY(clock.elapsed() < 500);
         QVERIFY(dialog.isTesting());
         QVERIFY(finished.wait(15000));
         QCOMPARE(finished.first().first().toBool(), false);

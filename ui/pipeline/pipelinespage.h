@@ -84,7 +84,6 @@ public:
     QString errorText() const; // the banner's text, empty when it is hidden
     QString tokenStatusText() const;
 
-    static QString tokenVariables(Service service); // "JENKINS_USER and JENKINS_TOKEN"
     static QString serviceName(Service service);
     static QString defaultWorkflow() { return QStringLiteral("deploy.yml"); } // GitHub's
     // The variables the service's credentials are named by, in the order they are asked.

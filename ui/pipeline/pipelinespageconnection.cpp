@@ -4,6 +4,7 @@
 
 #include "citokenpanel.h"
 #include "pipeline/circleciclient.h"
+#include "pipeline/credentialstore.h"
 #include "pipeline/githubclient.h"
 #include "pipeline/gitlabclient.h"
 #include "pipeline/jenkinsclient.h"
@@ -102,21 +103,6 @@ QString PipelinesPage::serviceName(Service service)
     return {};
 }
 
-QString PipelinesPage::tokenVariables(Service service)
-{
-    switch (service) {
-    case Service::GitHub:
-        return GitHubClient::tokenVariable();
-    case Service::GitLab:
-        return GitLabClient::tokenVariable();
-    case Service::Jenkins:
-        return tr("%1 and %2").arg(JenkinsClient::userVariable(), JenkinsClient::tokenVariable());
-    case Service::CircleCi:
-        return CircleCiClient::tokenVariable();
-    }
-    return {};
-}
-
 PipelinesPage::Service PipelinesPage::currentService() const
 {
     return Service(m_serviceCombo->currentData().toInt());
@@ -150,34 +136,13 @@ void PipelinesPage::onServiceChanged()
 
 QStringList PipelinesPage::credentialVariables(Service service)
 {
-    switch (service) {
-    case Service::GitHub:
-        return {GitHubClient::tokenVariable()};
-    case Service::GitLab:
-        return {GitLabClient::tokenVariable()};
-    case Service::Jenkins:
-        return {JenkinsClient::userVariable(), JenkinsClient::tokenVariable()};
-    case Service::CircleCi:
-        return {CircleCiClient::tokenVariable()};
-    }
-    return {};
+    return CredentialStore::variablesFor(serviceName(service).toLower());
 }
 
 QUrl PipelinesPage::apiBase(Service service, const QUrl &apiUrl)
 {
-    if (!apiUrl.isEmpty())
-        return apiUrl;
-    switch (service) {
-    case Service::GitHub:
-        return GitHubClient::defaultBaseUrl();
-    case Service::GitLab:
-        return GitLabClient::defaultBaseUrl();
-    case Service::CircleCi:
-        return CircleCiClient::defaultBaseUrl();
-    case Service::Jenkins:
-        break;
-    }
-    return {};
+    return apiUrl.isEmpty() ? CredentialStore::defaultApiBase(serviceName(service).toLower())
+                            : apiUrl;
 }
 
 QString PipelinesPage::tokenStatusText() const
