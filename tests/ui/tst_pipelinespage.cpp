@@ -282,6 +282,28 @@ private Q_SLOTS:
         QCOMPARE(CredentialStore::readNow(entry, &error), QString());
     }
 
+    void aServiceChangeCancelsAConnectWaitingForTheKeychain()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+            QSKIP("no session bus: run under tests/support/with-keyring.sh");
+        qunsetenv("GITHUB_TOKEN");
+        const QString entry =
+            CredentialStore::entryName(QStringLiteral("GITHUB_TOKEN"), m_server->gitHubApiUrl());
+        QCOMPARE(CredentialStore::writeNow(entry, FakeCiServer::gitHubToken()), QString());
+        QVERIFY(connectGitHub()); // waits for the keychain
+        QVERIFY(!m_page->isConnected());
+        auto *service = m_page->findChild<QComboBox *>(QStringLiteral("serviceCombo"));
+        service->setCurrentIndex(service->findText(QStringLiteral("GitLab")));
+        // The keychain answers for GitLab now; the GitHub connect must not go on with it.
+        QTRY_VERIFY(m_page->tokenStatusText().contains(QStringLiteral("GITLAB_TOKEN not set")));
+        QTest::qWait(200);
+        QVERIFY(!m_page->isConnected());
+        // Nor refuse on GitLab's behalf: nobody asked to connect to GitLab.
+        QCOMPARE(m_page->errorText(), QString());
+        QVERIFY(m_server->requests().isEmpty());
+        QCOMPARE(CredentialStore::removeNow(entry), QString());
+    }
+
     void rateLimitShowsTheRetryTime()
     {
         m_server->setRateLimited(true);

@@ -74,6 +74,7 @@ void PipelinesPage::buildConnectionBar(QWidget *bar)
         connect(edit, &QLineEdit::returnPressed, this, &PipelinesPage::onConnectClicked);
     // Another server is another keychain entry.
     connect(m_urlEdit, &QLineEdit::editingFinished, this, [this] {
+        m_pendingConnect = nullptr; // it was for the old server
         const QString url = m_urlEdit->text().trimmed();
         m_tokenPanel->setTarget(
             credentialVariables(currentService()),
@@ -110,6 +111,7 @@ PipelinesPage::Service PipelinesPage::currentService() const
 
 void PipelinesPage::onServiceChanged()
 {
+    m_pendingConnect = nullptr; // a Connect waiting for the keychain was for the old service
     const Service s = currentService();
     m_workflowLabel->setVisible(s == Service::GitHub);
     m_workflowEdit->setVisible(s == Service::GitHub);
