@@ -94,7 +94,7 @@ private Q_SLOTS:
         QVERIFY(run->isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(!run->isRunning(), 180000);
         sampler.stop();
-        QVERIFY(run->hasSucceeded());
+        QVERIFY2(run->hasSucceeded(), qPrintable(run->logText().right(3000))); // why, if not
         QVERIFY2(run->progressEvents() > 0, "no basebackup progress came from the primary");
         QCOMPARE(run->copyPercent(), 100);
         grab(&w, QStringLiteral("run-done"));

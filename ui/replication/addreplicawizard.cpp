@@ -418,4 +418,9 @@ void ReplicaRunPage::cancel()
         m_executor->cancel();
 }
 
+QString ReplicaRunPage::logText() const
+{
+    return m_log->toPlainText();
+}
+
 } // namespace pgdeck

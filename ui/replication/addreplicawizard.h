@@ -108,6 +108,7 @@ public:
     bool hasSucceeded() const { return m_succeeded; }
     int copyPercent() const;
     int progressEvents() const { return m_progressEvents; }
+    QString logText() const; // every step's output, as shown
 
 private:
     AddReplicaWizard *m_wizard;
