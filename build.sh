@@ -16,7 +16,7 @@ PACKAGES=(
   patroni etcd-server python3-etcd python3-pysyncobj
   qtkeychain-qt6-dev gnome-keyring dbus-daemon
   libcurl4-openssl-dev docker.io docker-compose mmdebstrap busybox-static
-  yamllint
+  yamllint shellcheck
   fonts-dejavu-core xvfb xauth
   desktop-file-utils appstream dpkg-dev file
   lintian rpm man-db groff-base

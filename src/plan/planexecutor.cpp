@@ -21,6 +21,23 @@
 
 namespace pgdeck {
 
+namespace {
+
+// A failed command's headline is its last output line: that is where Compose, psql,
+// pg_basebackup and the engine put the reason. The rest of the output follows it.
+QString failureMessage(const QString &why, const QString &output)
+{
+    const QString tail = output.trimmed().right(2000);
+    if (tail.isEmpty())
+        return why;
+    const QString last = tail.section(QLatin1Char('\n'), -1).trimmed();
+    if (last == tail)
+        return why + QStringLiteral(": ") + tail;
+    return why + QStringLiteral(": ") + last + QStringLiteral("\n") + tail;
+}
+
+} // namespace
+
 PlanExecutor::PlanExecutor(QObject *parent)
     : QObject(parent)
     , m_runner(new CommandRunner(this))
@@ -348,9 +365,7 @@ void PlanExecutor::executeCommand(const PlanStep &step)
                           QString why = r.error;
                           if (why.isEmpty())
                               why = QStringLiteral("exit status %1").arg(r.exitCode);
-                          const QString tail = r.output.trimmed().right(2000);
-                          completeStep(StepOutcome::Failed,
-                                       tail.isEmpty() ? why : why + QStringLiteral(": ") + tail);
+                          completeStep(StepOutcome::Failed, failureMessage(why, r.output));
                       }
                   });
 }

@@ -3,9 +3,9 @@
 // them, `docker up` builds the app's image, starts everything and waits for health, then
 // joins the inventory. Asserted: replication streaming over 127.0.0.1 with the passwords
 // pgdeckctl wrote to PGPASSFILE, the Engine API's view (health, stats, logs), the app
-// answering on its port, restart, a second project refused on a taken port with the
-// engine's own text, and `down` keeping the volumes unless asked. Needs the locally built
-// postgres:15 and node:18 images.
+// answering on its port, restart, a second project refused on a taken port and on an image
+// no registry serves (each with the engine's own text), and `down` keeping the volumes unless
+// asked. Needs the locally built postgres:15 and node:18 images.
 #include "docker/composetool.h"
 #include "docker/dockerengine.h"
 #include "dockerfixture.h"
@@ -23,6 +23,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -295,6 +296,28 @@ private Q_SLOTS:
                      taken.out.contains(QLatin1String("address already in use")),
                  qPrintable(taken.out));
         QVERIFY2(taken.out.contains(QLatin1String("pgdeckctl resume")), qPrintable(taken.out));
+
+        // An image no registry serves (one on a closed loopback port): the engine's words head
+        // the failure, not Compose's progress lines.
+        QFile compose(QDir(m_otherDir).filePath(QStringLiteral("docker-compose.yml")));
+        QVERIFY(compose.open(QIODevice::ReadOnly));
+        QString yaml = QString::fromUtf8(compose.readAll());
+        compose.close();
+        QVERIFY(yaml.contains(QLatin1String("image: postgres:15")));
+        yaml.replace(QLatin1String("image: postgres:15"),
+                     QLatin1String("image: 127.0.0.1:9/pgdeck/missing:0"));
+        QVERIFY(compose.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        compose.write(yaml.toUtf8());
+        compose.close();
+        const CtlRun unpullable =
+            ctl({QStringLiteral("docker"), QStringLiteral("pull"), QStringLiteral("db-primary"),
+                 QStringLiteral("--apply"), QStringLiteral("--dir"), m_otherDir,
+                 QStringLiteral("--project"), other});
+        QCOMPARE(unpullable.exitCode, 1);
+        const QRegularExpression headline(
+            QStringLiteral("stopped: .*failed on local: exit status 1: .*127\\.0\\.0\\.1:9.*"
+                           "(connection refused|no such host|not found)"));
+        QVERIFY2(headline.match(unpullable.out).hasMatch(), qPrintable(unpullable.out));
         ctl({QStringLiteral("docker"), QStringLiteral("down"), QStringLiteral("--volumes"),
              QStringLiteral("--apply"), QStringLiteral("--dir"), m_otherDir,
              QStringLiteral("--project"), other});

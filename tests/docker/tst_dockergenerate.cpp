@@ -1,7 +1,8 @@
 // `pgdeckctl docker init|validate` on a sample Node.js app: the generated files for a single
-// server, a primary with replicas and a Citus cluster pass Docker Compose's own validation,
-// read back as asked (ports on 127.0.0.1, health checks, depends_on healthy, named volumes,
-// no secret inlined), and the user's edits are shown as a diff and never replaced silently.
+// server, a primary with replicas and a Citus cluster pass Docker Compose's own validation
+// (and yamllint and shellcheck), read back as asked (ports on 127.0.0.1, health checks,
+// depends_on healthy, named volumes, no secret inlined), and the user's edits are shown as a
+// diff and never replaced silently.
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -160,6 +161,46 @@ private Q_SLOTS:
                          QStringLiteral("sh"),
                          {QStringLiteral("-n"), dir + QStringLiteral("/initdb/10-replication.sh")}),
                      0);
+    }
+
+    // The checkers users run in their editors and CI accept what we write, and do refuse a
+    // broken file, so their pass means something.
+    void usersLintersAcceptTheFiles()
+    {
+        const QString yamllint = QStandardPaths::findExecutable(QStringLiteral("yamllint"));
+        const QString shellcheck = QStandardPaths::findExecutable(QStringLiteral("shellcheck"));
+        if (yamllint.isEmpty() || shellcheck.isEmpty())
+            QSKIP("yamllint and shellcheck are needed (apt-get install yamllint shellcheck)");
+        const QString dir = sampleApp();
+        QString out;
+        QCOMPARE(
+            ctl({QStringLiteral("docker"), QStringLiteral("init"), QStringLiteral("--dir"), dir,
+                 QStringLiteral("--db"), QStringLiteral("replicated"), QStringLiteral("--write")},
+                &out),
+            0);
+        const QString compose = dir + QStringLiteral("/docker-compose.yml");
+        const QString script = dir + QStringLiteral("/initdb/10-replication.sh");
+        const auto lint = [](const QString &program, const QStringList &args) {
+            QProcess p;
+            p.setProcessChannelMode(QProcess::MergedChannels);
+            p.start(program, args);
+            p.waitForFinished(60000);
+            return std::pair{p.exitCode(), QString::fromUtf8(p.readAll())};
+        };
+        const QStringList yamlArgs{QStringLiteral("-s"), QStringLiteral("-d"),
+                                   QStringLiteral("{extends: default, rules: {line-length: "
+                                                  "{max: 120}, document-start: disable}}")};
+        auto [yamlStatus, yamlOut] = lint(yamllint, yamlArgs + QStringList{compose});
+        QVERIFY2(yamlStatus == 0, qPrintable(yamlOut));
+        auto [shStatus, shOut] =
+            lint(shellcheck, {QStringLiteral("-s"), QStringLiteral("sh"), script});
+        QVERIFY2(shStatus == 0, qPrintable(shOut));
+
+        QFile f(compose);
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("services:\n  again: {}\n"); // a duplicate key
+        f.close();
+        QVERIFY(lint(yamllint, yamlArgs + QStringList{compose}).first != 0);
     }
 
     void openPortsPublishEverywhere()
