@@ -1,10 +1,10 @@
 #include "pgconnection.h"
 #include "pgresultbuilder.h"
+#include "socketpoller.h"
 
 #include <QHostAddress>
 #include <QHostInfo>
 #include <QRandomGenerator>
-#include <QSocketNotifier>
 #include <QThread>
 #include <QTimer>
 
@@ -313,29 +313,28 @@ void PgConnection::scheduleReconnect()
 void PgConnection::armNotifiers(bool read, bool write)
 {
     const int sock = m_conn ? PQsocket(m_conn) : -1;
-    if (sock != m_socket) {
+    if (sock != m_socket || (m_poller && m_poller->thread() != QThread::currentThread())) {
         // libpq may switch sockets between PQconnectPoll calls (several hosts/addresses).
         clearNotifiers();
         m_socket = sock;
         if (sock < 0)
             return;
-        m_readNotifier = new QSocketNotifier(sock, QSocketNotifier::Read, this);
-        m_writeNotifier = new QSocketNotifier(sock, QSocketNotifier::Write, this);
-        connect(m_readNotifier, &QSocketNotifier::activated, this, &PgConnection::onReadable);
-        connect(m_writeNotifier, &QSocketNotifier::activated, this, &PgConnection::onWritable);
+        m_poller = SocketPoller::forCurrentThread();
+        m_poller->watch(sock, 0, [this](int event) {
+            if (event == SocketPoller::Read)
+                onReadable();
+            else
+                onWritable();
+        });
     }
-    if (m_readNotifier)
-        m_readNotifier->setEnabled(read);
-    if (m_writeNotifier)
-        m_writeNotifier->setEnabled(write);
+    m_poller->watch(m_socket, (read ? SocketPoller::Read : 0) | (write ? SocketPoller::Write : 0));
 }
 
 void PgConnection::clearNotifiers()
 {
-    delete m_readNotifier;
-    delete m_writeNotifier;
-    m_readNotifier = nullptr;
-    m_writeNotifier = nullptr;
+    if (m_poller)
+        m_poller->unwatch(m_socket);
+    m_poller.reset();
     m_socket = -1;
 }
 

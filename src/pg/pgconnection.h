@@ -11,12 +11,13 @@
 #include <functional>
 #include <memory>
 
-class QSocketNotifier;
 class QTimer;
 struct pg_conn;
 struct pg_result;
 
 namespace pgdeck {
+
+class SocketPoller;
 
 // One statement. Values travel as parameters ($1, $2 ...), never spliced into SQL.
 // QVariant() is SQL NULL; bool becomes t/f; everything else its text form.
@@ -125,8 +126,7 @@ private:
     QString m_lastError;
     pg_conn *m_conn = nullptr;
     int m_socket = -1;
-    QSocketNotifier *m_readNotifier = nullptr;
-    QSocketNotifier *m_writeNotifier = nullptr;
+    std::shared_ptr<SocketPoller> m_poller; // this thread's, while a socket is watched
     QTimer *m_connectTimer = nullptr;
     QTimer *m_reconnectTimer = nullptr;
     int m_lookupId = -1;
