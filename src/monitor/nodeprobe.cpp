@@ -43,17 +43,23 @@ const QList<PgQuery> &NodeProbe::sampleQueries()
                         "sum(blks_hit)::bigint, sum(blks_read)::bigint from pg_stat_database"),
          {},
          QStringLiteral("pgdeck_probe_databases")},
-        // Base backups and pg_rewind are walsenders too, but not standbys.
+        // Base backups and pg_rewind are walsenders too, but not standbys. The walsenders'
+        // own function, with each sender's activity row looked up by pid: the view
+        // pg_stat_replication would build every backend's row a second time in this batch
+        // (the activity statement above already did once), which doubled the server's cost
+        // of a sample on a server with many connections.
         {QStringLiteral(
-             "select application_name, coalesce(host(client_addr), ''), pid, state, sync_state, "
-             "pg_wal_lsn_diff(w.cur, sent_lsn)::bigint, pg_wal_lsn_diff(w.cur, write_lsn)::bigint, "
-             "pg_wal_lsn_diff(w.cur, flush_lsn)::bigint, pg_wal_lsn_diff(w.cur, "
-             "replay_lsn)::bigint, "
-             "extract(epoch from write_lag)::float8, extract(epoch from flush_lag)::float8, "
-             "extract(epoch from replay_lag)::float8 "
-             "from pg_stat_replication, (select %1 as cur) w "
-             "where state <> 'backup' and application_name not in ('pg_basebackup', 'pg_rewind') "
-             "order by application_name")
+             "select a.application_name, coalesce(host(a.client_addr), ''), w.pid, w.state, "
+             "w.sync_state, pg_wal_lsn_diff(c.cur, w.sent_lsn)::bigint, "
+             "pg_wal_lsn_diff(c.cur, w.write_lsn)::bigint, "
+             "pg_wal_lsn_diff(c.cur, w.flush_lsn)::bigint, "
+             "pg_wal_lsn_diff(c.cur, w.replay_lsn)::bigint, "
+             "extract(epoch from w.write_lag)::float8, extract(epoch from w.flush_lag)::float8, "
+             "extract(epoch from w.replay_lag)::float8 "
+             "from pg_stat_get_wal_senders() w cross join lateral pg_stat_get_activity(w.pid) a, "
+             "(select %1 as cur) c "
+             "where w.state <> 'backup' and a.application_name not in ('pg_basebackup', "
+             "'pg_rewind') order by a.application_name")
              .arg(current),
          {},
          QStringLiteral("pgdeck_probe_replication")},

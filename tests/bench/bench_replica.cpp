@@ -269,13 +269,13 @@ int main(int argc, char **argv)
                    QStringLiteral("-U"), QStringLiteral("postgres"), QStringLiteral("-D"), handDir,
                    QStringLiteral("-R"), QStringLiteral("-X"), QStringLiteral("stream"),
                    QStringLiteral("-c"), QStringLiteral("fast")}) != 0 ||
-            runAs(config.osUser,
-                  {binDir + QStringLiteral("/pg_ctl"), QStringLiteral("start"), QStringLiteral("-D"),
-                   handDir, QStringLiteral("-l"), handDir + QStringLiteral("/start.log"),
-                   QStringLiteral("-w"), QStringLiteral("-o"),
-                   QStringLiteral("-p %1 -k %2 -c listen_addresses=127.0.0.1")
-                       .arg(handPort)
-                       .arg(handDir)}) != 0)
+            runAs(config.osUser, {binDir + QStringLiteral("/pg_ctl"), QStringLiteral("start"),
+                                  QStringLiteral("-D"), handDir, QStringLiteral("-l"),
+                                  handDir + QStringLiteral("/start.log"), QStringLiteral("-w"),
+                                  QStringLiteral("-o"),
+                                  QStringLiteral("-p %1 -k %2 -c listen_addresses=127.0.0.1")
+                                      .arg(handPort)
+                                      .arg(handDir)}) != 0)
             return 1;
         for (QString streaming; streaming != QLatin1String("t"); QThread::msleep(100))
             exec(primary,
@@ -283,9 +283,9 @@ int main(int argc, char **argv)
                                 "'streaming')"),
                  &streaming);
         handS.push_back(t.nsecsElapsed() / 1e9);
-        runAs(config.osUser, {binDir + QStringLiteral("/pg_ctl"), QStringLiteral("stop"),
-                              QStringLiteral("-D"), handDir, QStringLiteral("-m"),
-                              QStringLiteral("immediate")});
+        runAs(config.osUser,
+              {binDir + QStringLiteral("/pg_ctl"), QStringLiteral("stop"), QStringLiteral("-D"),
+               handDir, QStringLiteral("-m"), QStringLiteral("immediate")});
         QDir(handDir).removeRecursively();
 
         // pgdeck: a new replica, slot and port each time.

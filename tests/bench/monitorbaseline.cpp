@@ -26,9 +26,10 @@ namespace pgdeck::bench {
 
 // Naive: blocking libpq, one connection per node, each round every node in turn runs
 // the six statements unprepared. Driven by a 1 s timer on this thread's loop, which it
-// blocks for the whole round.
+// blocks for the whole round. With other statements (`select 1`) and another application
+// name it also measures the floor: what answering anything once a second costs a backend.
 bool runBaseline(const ClusterSpec &cluster, int rounds, const QList<Server> &servers, Figures &m,
-                 QString *error)
+                 QString *error, const QStringList &statements, const char *app)
 {
     std::vector<PGconn *> conns;
     auto closeAll = [&] {
@@ -38,7 +39,7 @@ bool runBaseline(const ClusterSpec &cluster, int rounds, const QList<Server> &se
     };
     for (const NodeSpec &n : cluster.nodes) {
         Server s{n.port, n.host, n.user};
-        conns.push_back(PQconnectdb(s.conninfo(kBaselineApp).constData()));
+        conns.push_back(PQconnectdb(s.conninfo(app).constData()));
         if (PQstatus(conns.back()) != CONNECTION_OK) {
             *error = QStringLiteral("baseline connect to %1: %2")
                          .arg(n.name, QString::fromUtf8(PQerrorMessage(conns.back())).trimmed());
@@ -46,10 +47,10 @@ bool runBaseline(const ClusterSpec &cluster, int rounds, const QList<Server> &se
             return false;
         }
     }
-    const QList<int> pids = backendPids(servers, kBaselineApp);
+    const QList<int> pids = backendPids(servers, app);
     m.backends = int(pids.size());
     std::vector<QByteArray> sql;
-    for (const QString &s : samplerSql())
+    for (const QString &s : statements)
         sql.push_back(s.toUtf8());
 
     enum class Phase { Warmup, A, B, Done };

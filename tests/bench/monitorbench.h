@@ -19,6 +19,7 @@ inline constexpr int kBaselineWarmupRounds = 2; // new backends fill their catal
 inline constexpr int kSingleRepeats = 5;
 inline constexpr const char *kProbeApp = "pgdeck monitor"; // what NodeProbe calls itself
 inline constexpr const char *kBaselineApp = "pgdeck baseline";
+inline constexpr const char *kFloorApp = "pgdeck floor";
 inline constexpr const char *kSingleApp = "pgdeck single";
 inline constexpr const char *kAdminApp = "pgdeck bench";
 
@@ -95,7 +96,8 @@ QString currentOsUser();
 bool raiseMaxConnections(const test::SandboxFixture &fx, const QList<Server> &servers, int wanted,
                          QString *error);
 bool runBaseline(const ClusterSpec &cluster, int rounds, const QList<Server> &servers, Figures &m,
-                 QString *error);
+                 QString *error, const QStringList &statements = samplerSql(),
+                 const char *app = kBaselineApp);
 Single singleNodes(const ClusterSpec &cluster);
 
 } // namespace pgdeck::bench
