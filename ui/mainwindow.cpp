@@ -467,7 +467,7 @@ void MainWindow::updateStatusBar()
                          .arg(counts[int(h)])
                          .arg(HealthStyle::label(h).toLower());
     if (latest.isValid())
-        parts << tr("sampled %1").arg(latest.toString(QStringLiteral("HH:mm:ss")));
+        parts << tr("sampled %1").arg(latest.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
     m_healthLabel->setText(parts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;")) +
                            QStringLiteral("&nbsp;"));
 }

@@ -586,7 +586,7 @@ QJsonObject StatusCommand::roundJson() const
                 {QStringLiteral("state"), stateName(h)},
                 {QStringLiteral("error"), textOrNull(s.lastError)},
                 {QStringLiteral("sampled_at"),
-                 s.hasSample() ? QJsonValue(isoTime(s.sampledAt)) : QJsonValue()},
+                 s.hasSample() ? QJsonValue(isoTime(s.sampledAt.toLocalTime())) : QJsonValue()},
             };
             QJsonArray standbys;
             QJsonArray slots;

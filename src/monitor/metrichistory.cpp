@@ -48,9 +48,8 @@ void MetricHistory::addPoint(const QString &key, qint64 t, double v)
 QList<MetricHistory::KeyedPoint> MetricHistory::points(const NodeStatus &s)
 {
     QList<KeyedPoint> out;
-    const qint64 t =
-        (s.sampledAt.isValid() && !s.stale ? s.sampledAt : QDateTime::currentDateTime())
-            .toMSecsSinceEpoch();
+    const qint64 t = s.sampledAt.isValid() && !s.stale ? s.sampledAt.toMSecsSinceEpoch()
+                                                       : QDateTime::currentMSecsSinceEpoch();
     out.append({nodeKey(s.cluster, s.node, NodeMetric::Up), t,
                 s.health() == NodeStatus::Health::Up ? 1.0 : 0.0});
     if (s.stale)

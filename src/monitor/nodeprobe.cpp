@@ -341,7 +341,7 @@ void NodeProbe::onSample(Node &node, const QList<PgResult> &r)
         slot.safeWalSize = int64Or(r[5], row, 5);
         s.slots << slot;
     }
-    s.sampledAt = QDateTime::currentDateTime();
+    s.sampledAt = QDateTime::currentDateTimeUtc(); // local time costs a stat of /etc/localtime
     publish(node);
 }
 

@@ -188,9 +188,10 @@ QVariant NodesTableModel::toolTip(const Row &row, int column) const
         return s.hasSample() ? QStringLiteral("From pg_is_in_recovery()")
                              : QStringLiteral("From the inventory; not sampled yet");
     case StateColumn:
-        return s.hasSample() ? QStringLiteral("Last sample %1")
-                                   .arg(s.sampledAt.toString(QStringLiteral("HH:mm:ss")))
-                             : QStringLiteral("No sample yet");
+        return s.hasSample()
+                   ? QStringLiteral("Last sample %1")
+                         .arg(s.sampledAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
+                   : QStringLiteral("No sample yet");
     case VersionColumn:
         return s.version;
     case ErrorColumn:
