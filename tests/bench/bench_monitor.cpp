@@ -273,7 +273,7 @@ int main(int argc, char **argv)
     const QStringList args = app.arguments();
     if (args.contains(QStringLiteral("--help"))) {
         std::printf("usage: bench_monitor [--seconds N] [--nodes N] [--standbys N] "
-                    "[--split-cpus]\n");
+                    "[--split-cpus] [--latency-ms D]\n");
         return 0;
     }
     const int seconds = std::max(3, optionValue(args, QStringLiteral("--seconds"), 30));
@@ -312,6 +312,33 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    // With --latency-ms the nodes are reached through a forwarder that holds each chunk D ms
+    // each way: the network a fleet of separate hosts has and this loopback lacks.
+    const int latencyMs = std::max(0, optionValue(args, QStringLiteral("--latency-ms"), 0));
+    QProcess proxy;
+    QList<int> nodePorts;
+    for (const Server &s : servers)
+        nodePorts << s.port;
+    if (latencyMs > 0) {
+        QStringList proxyArgs{QString::number(latencyMs)};
+        for (const Server &s : servers)
+            proxyArgs << QString::number(s.port);
+        proxy.start(QCoreApplication::applicationDirPath() + QStringLiteral("/bench_latencyproxy"),
+                    proxyArgs);
+        const bool ready = proxy.waitForReadyRead(10000);
+        const QStringList words = QString::fromLatin1(proxy.readLine()).trimmed().split(u' ');
+        if (!ready || words.value(0) != QLatin1String("ready") ||
+            words.size() != servers.size() + 1) {
+            std::fprintf(stderr, "bench_latencyproxy did not start: %s\n",
+                         qPrintable(proxy.errorString()));
+            return 1;
+        }
+        for (int i = 0; i < servers.size(); ++i)
+            nodePorts[i] = words[i + 1].toInt();
+        if (split)
+            pinToServerCpus(int(proxy.processId()));
+    }
+
     ClusterSpec cluster;
     cluster.name = QStringLiteral("bench");
     cluster.monitor.intervalMs = kIntervalMs;
@@ -320,7 +347,7 @@ int main(int argc, char **argv)
         NodeSpec n;
         n.name = QStringLiteral("n%1").arg(i, 3, 10, QLatin1Char('0'));
         n.host = s.host;
-        n.port = s.port;
+        n.port = nodePorts[i % servers.size()];
         n.dbname = QStringLiteral("postgres");
         n.user = s.user;
         cluster.nodes << n;
@@ -393,6 +420,9 @@ int main(int argc, char **argv)
     std::printf("CPU placement: %s\n",
                 split ? "split (--split-cpus): this process on CPU 0, the servers on the others"
                       : "shared: servers and console on every CPU");
+    if (latencyMs > 0)
+        std::printf("network: %d ms each way through bench_latencyproxy (round trip %d ms)\n",
+                    latencyMs, 2 * latencyMs);
     std::printf("load average (1/5/15 min): start %s | before pgdeck %s | before baseline %s | "
                 "end %s\n\n",
                 qPrintable(loadStart), qPrintable(loadPgdeck), qPrintable(loadBaseline),

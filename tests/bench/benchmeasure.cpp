@@ -138,6 +138,16 @@ static bool pinProcess(int pid, const cpu_set_t &cpus)
 // --split-cpus: the servers' processes on every CPU but the first, this process on the
 // first. The nearest this machine gets to a fleet where the monitored servers are other
 // hosts: the console's threads no longer queue behind 200 backends waking at once.
+bool pinToServerCpus(int pid)
+{
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t servers;
+    CPU_ZERO(&servers);
+    for (int c = 1; c < n; ++c)
+        CPU_SET(c, &servers);
+    return n >= 2 && pinProcess(pid, servers);
+}
+
 bool splitCpus(const test::SandboxFixture &fx, QString *error)
 {
     const long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -45,6 +45,8 @@ BackendCpu operator-(const BackendCpu &a, const BackendCpu &b);
 // --split-cpus: the servers' processes on every CPU but the first, this process on the
 // first. The nearest this machine gets to a fleet whose servers are other hosts.
 bool splitCpus(const test::SandboxFixture &fx, QString *error);
+// Pins a process (the latency proxy, say) to the CPUs --split-cpus gives the servers.
+bool pinToServerCpus(int pid);
 
 // A 1 ms timer on the loop under test: any time past 1 ms between two of its timeouts is
 // time the loop could not react (repaint, click, scroll).
