@@ -304,6 +304,27 @@ private Q_SLOTS:
         QCOMPARE(CredentialStore::removeNow(entry), QString());
     }
 
+    // Return in the URL field connects, then ends the edit: the keychain read that the
+    // connect waits for is the one for this server, so the connect goes on.
+    void returnInTheUrlFieldConnectsWithTheKeychainToken()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+            QSKIP("no session bus: run under tests/support/with-keyring.sh");
+        qunsetenv("GITHUB_TOKEN");
+        const QString entry =
+            CredentialStore::entryName(QStringLiteral("GITHUB_TOKEN"), m_server->gitHubApiUrl());
+        QCOMPARE(CredentialStore::writeNow(entry, FakeCiServer::gitHubToken()), QString());
+        auto *repository = m_page->findChild<QLineEdit *>(QStringLiteral("repositoryEdit"));
+        auto *url = m_page->findChild<QLineEdit *>(QStringLiteral("apiUrlEdit"));
+        QVERIFY(repository && url);
+        QTest::keyClicks(repository, FakeCiServer::gitHubRepository());
+        QTest::keyClicks(url, m_server->gitHubApiUrl().toString());
+        QTest::keyClick(url, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(m_page->isConnected(), 10000);
+        QCOMPARE(m_page->errorText(), QString());
+        QCOMPARE(CredentialStore::removeNow(entry), QString());
+    }
+
     void rateLimitShowsTheRetryTime()
     {
         m_server->setRateLimited(true);

@@ -41,9 +41,9 @@ CiTokenPanel::CiTokenPanel(QWidget *parent)
 
 void CiTokenPanel::setTarget(const QStringList &variables, const QUrl &apiBase)
 {
-    // Same target, already read: nothing new to ask (an error is worth asking again).
-    if (variables == m_variables && apiBase == m_apiBase && m_pendingReads == 0 &&
-        m_keychainError.isEmpty() && !variables.isEmpty())
+    // Same target, being read or read: nothing new to ask (an error is worth asking again).
+    if (variables == m_variables && apiBase == m_apiBase && !variables.isEmpty() &&
+        (m_pendingReads > 0 || m_keychainError.isEmpty()))
         return;
     m_variables = variables;
     m_apiBase = apiBase;

@@ -23,6 +23,7 @@ public:
     // The variables the service reads (e.g. JENKINS_USER, JENKINS_TOKEN) and its API base;
     // the keychain is read again for them.
     void setTarget(const QStringList &variables, const QUrl &apiBase);
+    QUrl apiBase() const { return m_apiBase; }
     bool isReading() const { return m_pendingReads > 0; }
     QString value(const QString &variable) const; // environment, else keychain; may be empty
     QStringList missing() const;

@@ -73,12 +73,15 @@ void PipelinesPage::buildConnectionBar(QWidget *bar)
     for (QLineEdit *edit : {m_repoEdit, m_urlEdit, m_workflowEdit})
         connect(edit, &QLineEdit::returnPressed, this, &PipelinesPage::onConnectClicked);
     // Another server is another keychain entry.
+    // (Return emits this after returnPressed: the same server keeps its waiting Connect.)
     connect(m_urlEdit, &QLineEdit::editingFinished, this, [this] {
-        m_pendingConnect = nullptr; // it was for the old server
         const QString url = m_urlEdit->text().trimmed();
-        m_tokenPanel->setTarget(
-            credentialVariables(currentService()),
-            apiBase(currentService(), url.isEmpty() ? QUrl() : QUrl::fromUserInput(url)));
+        const QUrl base =
+            apiBase(currentService(), url.isEmpty() ? QUrl() : QUrl::fromUserInput(url));
+        if (base == m_tokenPanel->apiBase())
+            return;
+        m_pendingConnect = nullptr; // it was for the old server
+        m_tokenPanel->setTarget(credentialVariables(currentService()), base);
     });
     // A Connect that waited for the keychain goes on once it has answered.
     connect(m_tokenPanel, &CiTokenPanel::credentialsRead, this, [this] {
@@ -183,7 +186,6 @@ bool PipelinesPage::connectTo(Service service, const QString &repository, const 
         return refuse(tr("Name the %1 first.").arg(m_repoEdit->placeholderText()));
     if (service == Service::Jenkins && apiUrl.isEmpty())
         return refuse(tr("Jenkins needs the API URL: the server's address."));
-    m_pendingConnect = nullptr;
     m_tokenPanel->setTarget(credentialVariables(service), apiBase(service, apiUrl));
     if (m_tokenPanel->isReading()) {
         m_pendingConnect = [=, this] { finishConnect(service, repository, apiUrl, workflowFile); };
