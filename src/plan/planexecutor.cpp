@@ -25,9 +25,11 @@ namespace {
 
 // A failed command's headline is its last output line: that is where Compose, psql,
 // pg_basebackup and the engine put the reason. The rest of the output follows it.
-QString failureMessage(const QString &why, const QString &output)
+QString failureMessage(const CommandRunner::Result &r)
 {
-    const QString tail = output.trimmed().right(2000);
+    const QString why =
+        r.error.isEmpty() ? QStringLiteral("exit status %1").arg(r.exitCode) : r.error;
+    const QString tail = r.output.trimmed().right(2000);
     if (tail.isEmpty())
         return why;
     const QString last = tail.section(QLatin1Char('\n'), -1).trimmed();
@@ -361,12 +363,8 @@ void PlanExecutor::executeCommand(const PlanStep &step)
                                        QStringLiteral("cancelled by the user"));
                       else if (r.ok())
                           completeStep(StepOutcome::Done, {});
-                      else {
-                          QString why = r.error;
-                          if (why.isEmpty())
-                              why = QStringLiteral("exit status %1").arg(r.exitCode);
-                          completeStep(StepOutcome::Failed, failureMessage(why, r.output));
-                      }
+                      else
+                          completeStep(StepOutcome::Failed, failureMessage(r));
                   });
 }
 
@@ -422,9 +420,7 @@ void PlanExecutor::executeWriteFile(const PlanStep &step)
                 completeStep(StepOutcome::Done, {});
             else
                 completeStep(r.cancelled ? StepOutcome::Cancelled : StepOutcome::Failed,
-                             (r.error.isEmpty() ? QStringLiteral("exit status %1").arg(r.exitCode)
-                                                : r.error) +
-                                 QStringLiteral(": ") + r.output.trimmed());
+                             failureMessage(r));
         });
 }
 
