@@ -19,14 +19,20 @@ class TestDockerGenerate : public QObject {
     QTemporaryDir m_tmp;
     int m_next = 0;
 
-    static int ctl(const QStringList &args, QString *output)
+    // Exit code, or -1 when the program did not start, crashed or hung.
+    static int run(const QString &program, const QStringList &args, QString *output)
     {
         QProcess p;
         p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start(qEnvironmentVariable("PGDECKCTL"), args);
-        p.waitForFinished(60000);
+        p.start(program, args);
+        const bool finished = p.waitForFinished(60000);
         *output = QString::fromUtf8(p.readAll());
-        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        return finished && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+
+    static int ctl(const QStringList &args, QString *output)
+    {
+        return run(qEnvironmentVariable("PGDECKCTL"), args, output);
     }
 
     // A fresh copy of the sample app.
@@ -173,34 +179,19 @@ private Q_SLOTS:
             QSKIP("yamllint and shellcheck are needed (apt-get install yamllint shellcheck)");
         const QString dir = sampleApp();
         QString out;
-        QCOMPARE(
-            ctl({QStringLiteral("docker"), QStringLiteral("init"), QStringLiteral("--dir"), dir,
-                 QStringLiteral("--db"), QStringLiteral("replicated"), QStringLiteral("--write")},
-                &out),
-            0);
+        QCOMPARE(init(dir, {QStringLiteral("--db"), QStringLiteral("replicated")}, &out), 0);
         const QString compose = dir + QStringLiteral("/docker-compose.yml");
         const QString script = dir + QStringLiteral("/initdb/10-replication.sh");
-        const auto lint = [](const QString &program, const QStringList &args) {
-            QProcess p;
-            p.setProcessChannelMode(QProcess::MergedChannels);
-            p.start(program, args);
-            p.waitForFinished(60000);
-            return std::pair{p.exitCode(), QString::fromUtf8(p.readAll())};
-        };
         const QStringList yamlArgs{QStringLiteral("-s"), QStringLiteral("-d"),
                                    QStringLiteral("{extends: default, rules: {line-length: "
                                                   "{max: 120}, document-start: disable}}")};
-        auto [yamlStatus, yamlOut] = lint(yamllint, yamlArgs + QStringList{compose});
-        QVERIFY2(yamlStatus == 0, qPrintable(yamlOut));
-        auto [shStatus, shOut] =
-            lint(shellcheck, {QStringLiteral("-s"), QStringLiteral("sh"), script});
-        QVERIFY2(shStatus == 0, qPrintable(shOut));
+        QVERIFY2(run(yamllint, yamlArgs + QStringList{compose}, &out) == 0, qPrintable(out));
+        QVERIFY2(run(shellcheck, {QStringLiteral("-s"), QStringLiteral("sh"), script}, &out) == 0,
+                 qPrintable(out));
 
-        QFile f(compose);
-        QVERIFY(f.open(QIODevice::Append));
-        f.write("services:\n  again: {}\n"); // a duplicate key
-        f.close();
-        QVERIFY(lint(yamllint, yamlArgs + QStringList{compose}).first != 0);
+        // A duplicate key, which YAML forbids and yamllint reports.
+        QVERIFY(write(compose, read(compose) + QStringLiteral("services:\n  again: {}\n")));
+        QCOMPARE(run(yamllint, yamlArgs + QStringList{compose}, &out), 1);
     }
 
     void openPortsPublishEverywhere()
