@@ -1,5 +1,6 @@
 #include "patroniplanner.h"
 
+#include "common/plainname.h"
 #include "patroniconfig.h"
 
 #include <QDir>
@@ -39,12 +40,6 @@ const QString kStopScript = QStringLiteral(
     "p=$(cat \"$1\" 2>/dev/null) || exit 0; kill \"$p\" 2>/dev/null || { rm -f \"$1\"; exit 0; }; "
     "i=0; while kill -0 \"$p\" 2>/dev/null; do i=$((i+1)); if [ $i -gt 600 ]; then echo "
     "\"Patroni (pid $p) did not stop within 60 s\" >&2; exit 1; fi; sleep 0.1; done; rm -f \"$1\"");
-
-bool validName(const QString &name)
-{
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
-    return re.match(name).hasMatch();
-}
 
 HostTarget rootOn(const HostTarget &host)
 {
@@ -96,7 +91,7 @@ void addStartAll(Plan &plan, const PatroniClusterSpec &spec)
 QStringList validatePatroniSpec(const PatroniClusterSpec &spec, bool creating)
 {
     QStringList errors;
-    if (!validName(spec.scope))
+    if (!isPlainName(spec.scope))
         errors << QStringLiteral("cluster name \"%1\" must be letters, digits, '_', '.' or '-'")
                       .arg(spec.scope);
     if (spec.members.size() < 2)
@@ -119,7 +114,7 @@ QStringList validatePatroniSpec(const PatroniClusterSpec &spec, bool creating)
 
     QSet<QString> names, endpoints, dirs;
     for (const PatroniMemberSpec &m : spec.members) {
-        if (!validName(m.name))
+        if (!isPlainName(m.name))
             errors << QStringLiteral("member name \"%1\" must be letters, digits, '_', '.' or '-'")
                           .arg(m.name);
         if (names.contains(m.name))

@@ -1,5 +1,7 @@
 #include "pipelinespec.h"
 
+#include "common/plainname.h"
+
 #include <QRegularExpression>
 
 namespace pgdeck {
@@ -44,8 +46,7 @@ QStringList validatePipelineSpec(const PipelineSpec &s)
             errors << QStringLiteral("secret name \"%1\" must be upper-case letters, digits and "
                                      "'_' (every CI system accepts those)")
                           .arg(name);
-    static const QRegularExpression plainName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
-    if (!plainName.match(s.name).hasMatch())
+    if (!isPlainName(s.name))
         errors << QStringLiteral("pipeline name \"%1\": letters, digits, '.', '_' and '-'")
                       .arg(s.name);
     static const QRegularExpression branch(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_./-]*$"));
