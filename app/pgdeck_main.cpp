@@ -58,7 +58,8 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     const QCommandLineOption inventoryOpt(
         {QStringLiteral("i"), QStringLiteral("inventory")},
-        QStringLiteral("Open this inventory file (default: the sandbox's, if it exists)."),
+        QStringLiteral("Open this inventory file (default: ~/.config/pgdeck/inventory.yaml, "
+                       "else the sandbox's, if either exists)."),
         QStringLiteral("file"));
     const QCommandLineOption sandboxOpt(
         QStringLiteral("sandbox"),
@@ -183,9 +184,11 @@ int main(int argc, char **argv)
             window.showEmptyState(error, true);
         }
     } else {
+        // The servers the user added, else the sandbox's.
         QString path = parser.value(inventoryOpt);
-        if (path.isEmpty() && QFileInfo::exists(wanted.inventoryPath()))
-            path = wanted.inventoryPath();
+        for (const QString &fallback : {MainWindow::userInventoryPath(), wanted.inventoryPath()})
+            if (path.isEmpty() && QFileInfo::exists(fallback))
+                path = fallback;
         QString error;
         if (!path.isEmpty() && !window.openInventory(path, &error)) {
             warn(error);

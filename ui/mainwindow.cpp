@@ -162,13 +162,16 @@ QString MainWindow::defaultHint()
               "— and runs the wizards that shard, replicate and deploy them. Start here:");
 }
 
+QString MainWindow::userInventoryPath()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+        .filePath(QStringLiteral("inventory.yaml"));
+}
+
 void MainWindow::addDeployedCluster(const ClusterSpec &cluster)
 {
-    // The open inventory, else the one in the XDG config directory (created when missing).
-    QString path = m_inventoryPath;
-    if (path.isEmpty())
-        path = QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
-                   .filePath(QStringLiteral("inventory.yaml"));
+    // The open inventory, else the user's (created when missing).
+    const QString path = m_inventoryPath.isEmpty() ? userInventoryPath() : m_inventoryPath;
     Inventory inventory;
     QList<InventoryError> errors;
     if (QFileInfo::exists(path) && !InventoryLoader::load(path, &inventory, &errors)) {

@@ -67,6 +67,9 @@ public:
     // A cluster (a deployment's PostgreSQL services, a server the user added) joins the
     // inventory — the open one, else the one in the config directory — and is shown.
     void addDeployedCluster(const ClusterSpec &cluster);
+    // Where servers added by hand and deployments go when no inventory is open; opened at
+    // start when it exists.
+    static QString userInventoryPath();
     // The latest Patroni snapshot of a cluster whose nodes name a REST API.
     PatroniSnapshot patroniSnapshot(const QString &cluster) const
     {

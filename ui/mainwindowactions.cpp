@@ -104,6 +104,10 @@ void MainWindow::openAddServerDialog()
         return; // never a dialog on a wall screen
     auto *dialog = new AddServerDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    QStringList taken;
+    for (const ClusterSpec &c : std::as_const(m_inventory.clusters))
+        taken << c.name;
+    dialog->setTakenNames(taken);
     connect(dialog, &QDialog::accepted, this,
             [this, dialog] { addDeployedCluster(dialog->cluster()); });
     dialog->show();

@@ -96,8 +96,8 @@ private Q_SLOTS:
         QVERIFY(dialog.isTesting());
         QVERIFY(finished.wait(15000));
         QCOMPARE(finished.first().first().toBool(), false);
-        QVERIFY2(dialog.testResult().contains(QLatin1String("refused")) ||
-                     dialog.testResult().contains(QLatin1String("connect")),
+        QVERIFY2(dialog.testResult().contains(QLatin1String("127.0.0.1")) &&
+                     dialog.testResult().contains(QLatin1String("refused")),
                  qPrintable(dialog.testResult()));
 
         // The sandbox's primary answers with its version and role.
@@ -117,11 +117,22 @@ private Q_SLOTS:
         QVERIFY(!dialog.findChild<QPushButton *>(QStringLiteral("testButton"))->isEnabled());
         QVERIFY(dialog.testResult().contains(QLatin1String("cluster name")));
         name->setText(QStringLiteral("mine"));
+        QCOMPARE(dialog.testResult(), QString()); // the mended problem is not left on show
         const ClusterSpec c = dialog.cluster();
         QCOMPARE(c.name, QStringLiteral("mine"));
         QCOMPARE(c.nodes.size(), 1);
         QCOMPARE(c.nodes.first().port, m_sandbox.port(0));
         QCOMPARE(c.nodes.first().role, QStringLiteral("primary"));
+
+        // Another server is not the one tested: its role is not taken from that test.
+        auto *port = dialog.findChild<QSpinBox *>(QStringLiteral("port"));
+        port->setValue(m_sandbox.port(0) + 1);
+        QCOMPARE(dialog.cluster().nodes.first().role, QString());
+        port->setValue(m_sandbox.port(0)); // until it is tested again
+        QCOMPARE(dialog.cluster().nodes.first().role, QString());
+        dialog.testConnection();
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(dialog.cluster().nodes.first().role, QStringLiteral("primary"));
     }
 
     void anAddedServerJoinsTheInventoryAndIsMonitored()
@@ -135,8 +146,8 @@ private Q_SLOTS:
         auto *dialog = w.findChild<AddServerDialog *>();
         dialog->setServer(QStringLiteral("127.0.0.1"), m_sandbox.port(0),
                           QStringLiteral("postgres"), QStringLiteral("postgres"));
-        dialog->findChild<QLineEdit *>(QStringLiteral("clusterName"))
-            ->setText(QStringLiteral("added"));
+        QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("clusterName"))->text(),
+                 QStringLiteral("local"));
         dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
         const QString path =
             QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
@@ -144,10 +155,26 @@ private Q_SLOTS:
         QTRY_COMPARE(w.inventoryPath(), path);
         const NodesTableModel *m = w.nodesModel();
         const int row =
-            m->rowOf(QStringLiteral("added"), QStringLiteral("server-%1").arg(m_sandbox.port(0)));
+            m->rowOf(QStringLiteral("local"), QStringLiteral("server-%1").arg(m_sandbox.port(0)));
         QVERIFY2(row >= 0, qPrintable(QString::number(m->rowCount())));
         QTRY_COMPARE_WITH_TIMEOUT(m->index(row, NodesTableModel::StateColumn).data().toString(),
                                   QStringLiteral("up"), 20000);
+        QCOMPARE(MainWindow::userInventoryPath(), path); // what the console opens at start
+
+        // A second server does not replace the first: its name must be free.
+        QMetaObject::invokeMethod(
+            &w, [&w] { w.findChild<QAction *>(QStringLiteral("addServerAction"))->trigger(); });
+        QTRY_VERIFY(w.findChildren<AddServerDialog *>().size() == 1 &&
+                    w.findChild<AddServerDialog *>() != dialog);
+        dialog = w.findChild<AddServerDialog *>();
+        auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("clusterName"));
+        QCOMPARE(name->text(), QStringLiteral("local-2")); // a free name is offered
+        name->setText(QStringLiteral("local"));
+        QVERIFY(
+            !dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+        QVERIFY2(dialog->testResult().contains(QLatin1String("already has a cluster local")),
+                 qPrintable(dialog->testResult()));
+        dialog->reject();
         QFile::remove(path);
     }
 

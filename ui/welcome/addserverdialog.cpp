@@ -2,6 +2,7 @@
 
 #include "common/healthstyle.h"
 #include "common/pgpassfile.h"
+#include "common/plainname.h"
 #include "pg/connectionparams.h"
 #include "pg/pgconnection.h"
 
@@ -14,7 +15,6 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -91,8 +91,11 @@ AddServerDialog::AddServerDialog(QWidget *parent)
     connect(m_testButton, &QPushButton::clicked, this, &AddServerDialog::testConnection);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &AddServerDialog::onAccepted);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    for (QLineEdit *e : {m_name, m_host, m_database, m_user})
-        connect(e, &QLineEdit::textChanged, this, &AddServerDialog::updateButtons);
+    connect(m_name, &QLineEdit::textChanged, this, &AddServerDialog::updateButtons);
+    for (QLineEdit *e : {m_host, m_database, m_user, m_password})
+        connect(e, &QLineEdit::textChanged, this, &AddServerDialog::onFieldChanged);
+    connect(m_port, &QSpinBox::valueChanged, this, &AddServerDialog::onFieldChanged);
+    connect(m_sslMode, &QComboBox::currentIndexChanged, this, &AddServerDialog::onFieldChanged);
     updateButtons();
     resize(520, sizeHint().height());
 }
@@ -108,16 +111,36 @@ void AddServerDialog::setServer(const QString &host, int port, const QString &da
     m_user->setText(user);
 }
 
+void AddServerDialog::setTakenNames(const QStringList &names)
+{
+    m_takenNames = names;
+    // Offer a free name: "local", else "local-2", …
+    const QString base = m_name->text().trimmed();
+    QString name = base;
+    for (int i = 2; m_takenNames.contains(name); ++i)
+        name = QStringLiteral("%1-%2").arg(base).arg(i);
+    m_name->setText(name);
+    updateButtons();
+}
+
 QString AddServerDialog::problem() const
 {
-    static const QRegularExpression name(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
-    if (!name.match(m_name->text().trimmed()).hasMatch())
+    const QString name = m_name->text().trimmed();
+    if (!isPlainName(name))
         return tr("The cluster name takes letters, digits, '.', '_' and '-'.");
+    if (m_takenNames.contains(name))
+        return tr("The inventory already has a cluster %1: choose another name.").arg(name);
     if (m_host->text().trimmed().isEmpty())
         return tr("Name the host (a name, an address, or a socket directory).");
     if (m_database->text().trimmed().isEmpty() || m_user->text().trimmed().isEmpty())
         return tr("Name the database and the user.");
     return {};
+}
+
+void AddServerDialog::onFieldChanged()
+{
+    m_role.clear(); // the last test was of another server
+    updateButtons();
 }
 
 void AddServerDialog::updateButtons()
@@ -127,6 +150,9 @@ void AddServerDialog::updateButtons()
     m_testButton->setEnabled(why.isEmpty() && !m_test);
     if (!why.isEmpty())
         m_result->setText(why);
+    else if (m_showingProblem)
+        m_result->clear(); // mended
+    m_showingProblem = !why.isEmpty();
 }
 
 NodeSpec AddServerDialog::node() const
@@ -174,7 +200,9 @@ void AddServerDialog::testConnection()
     m_test->setStatementTimeout(10000);
     m_test->setApplicationName(QStringLiteral("pgdeck"));
     connect(m_test.get(), &PgConnection::connectFailed, this,
-            [this](const QString &error) { finishTest(false, error); });
+            [this, where = params.displayName()](const QString &error) {
+                finishTest(false, QStringLiteral("%1: %2").arg(where, error.trimmed()));
+            });
     connect(m_test.get(), &PgConnection::connected, this, [this] {
         m_test->exec(
             QStringLiteral("select current_setting('server_version'), "
@@ -221,11 +249,12 @@ void AddServerDialog::onAccepted()
     if (!problem().isEmpty())
         return;
     if (!m_password->text().isEmpty() && m_savePassword->isChecked()) {
+        const NodeSpec n = node();
         PgPassEntry entry;
-        entry.host = m_host->text().trimmed();
-        entry.port = m_port->value();
-        entry.database = m_database->text().trimmed();
-        entry.user = m_user->text().trimmed();
+        entry.host = n.host;
+        entry.port = n.port;
+        entry.database = n.dbname;
+        entry.user = n.user;
         entry.password = m_password->text();
         QString error;
         if (!PgPassFile::upsert(PgPassFile::defaultPath(), {entry}, &error)) {

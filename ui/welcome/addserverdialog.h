@@ -34,6 +34,8 @@ public:
 
     // Fills the fields (tests; a pre-filled dialog).
     void setServer(const QString &host, int port, const QString &database, const QString &user);
+    // Clusters already in the inventory: adding one of these names would replace it.
+    void setTakenNames(const QStringList &names);
 
 Q_SIGNALS:
     void testFinished(bool ok);
@@ -43,6 +45,7 @@ private:
     void finishTest(bool ok, const QString &message);
     NodeSpec node() const;
     QString problem() const; // what makes the fields unusable, empty when they are fine
+    void onFieldChanged();
     void updateButtons();
 
     QLineEdit *m_name;
@@ -57,7 +60,9 @@ private:
     QLabel *m_result;
     QDialogButtonBox *m_buttons;
     std::unique_ptr<PgConnection> m_test;
-    QString m_role; // from the last successful test: primary or standby
+    QString m_role; // from the last successful test of these fields: primary or standby
+    QStringList m_takenNames;
+    bool m_showingProblem = false; // m_result shows problem(), to clear once mended
 };
 
 } // namespace pgdeck
