@@ -84,7 +84,8 @@ public:
     QString errorText() const; // the banner's text, empty when it is hidden
     QString tokenStatusText() const;
 
-    static QString serviceName(Service service);
+    static QString serviceName(Service service); // as shown
+    static QString serviceKey(Service service);  // as CredentialStore and pgdeckctl name it
     static QString defaultWorkflow() { return QStringLiteral("deploy.yml"); } // GitHub's
     // The variables the service's credentials are named by, in the order they are asked.
     static QStringList credentialVariables(Service service);

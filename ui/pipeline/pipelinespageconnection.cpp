@@ -107,6 +107,22 @@ QString PipelinesPage::serviceName(Service service)
     return {};
 }
 
+// The key CredentialStore and `pgdeckctl pipeline --service` know the service by.
+QString PipelinesPage::serviceKey(Service service)
+{
+    switch (service) {
+    case Service::GitHub:
+        return QStringLiteral("github");
+    case Service::GitLab:
+        return QStringLiteral("gitlab");
+    case Service::Jenkins:
+        return QStringLiteral("jenkins");
+    case Service::CircleCi:
+        return QStringLiteral("circleci");
+    }
+    return {};
+}
+
 PipelinesPage::Service PipelinesPage::currentService() const
 {
     return Service(m_serviceCombo->currentData().toInt());
@@ -121,11 +137,11 @@ void PipelinesPage::onServiceChanged()
     switch (s) {
     case Service::GitHub:
         m_repoEdit->setPlaceholderText(QStringLiteral("owner/repo"));
-        m_urlEdit->setPlaceholderText(GitHubClient::defaultBaseUrl().toString());
+        m_urlEdit->setPlaceholderText(apiBase(s, {}).toString());
         break;
     case Service::GitLab:
         m_repoEdit->setPlaceholderText(tr("group/project or project id"));
-        m_urlEdit->setPlaceholderText(GitLabClient::defaultBaseUrl().toString());
+        m_urlEdit->setPlaceholderText(apiBase(s, {}).toString());
         break;
     case Service::Jenkins:
         m_repoEdit->setPlaceholderText(tr("job name, e.g. team/app"));
@@ -133,7 +149,7 @@ void PipelinesPage::onServiceChanged()
         break;
     case Service::CircleCi:
         m_repoEdit->setPlaceholderText(QStringLiteral("gh/owner/repo"));
-        m_urlEdit->setPlaceholderText(CircleCiClient::defaultBaseUrl().toString());
+        m_urlEdit->setPlaceholderText(apiBase(s, {}).toString());
         break;
     }
     m_tokenPanel->setTarget(credentialVariables(s), apiBase(s, {}));
@@ -141,13 +157,12 @@ void PipelinesPage::onServiceChanged()
 
 QStringList PipelinesPage::credentialVariables(Service service)
 {
-    return CredentialStore::variablesFor(serviceName(service).toLower());
+    return CredentialStore::variablesFor(serviceKey(service));
 }
 
 QUrl PipelinesPage::apiBase(Service service, const QUrl &apiUrl)
 {
-    return apiUrl.isEmpty() ? CredentialStore::defaultApiBase(serviceName(service).toLower())
-                            : apiUrl;
+    return apiUrl.isEmpty() ? CredentialStore::defaultApiBase(serviceKey(service)) : apiUrl;
 }
 
 QString PipelinesPage::tokenStatusText() const
